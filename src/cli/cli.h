@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/* Shared by the memscape commands. The only code in the project that prints or exits. */
+#ifndef MEMSCAPE_CLI_H
+#define MEMSCAPE_CLI_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "memscape/memscape.h"
+
+enum { CLI_OK = 0, CLI_FAILED = 1, CLI_USAGE = 2 };
+
+typedef struct cli_command {
+    const char *name;
+    const char *summary;
+    int (*run)(int argc, char **argv);
+} cli_command;
+
+int cli_info(int argc, char **argv);
+
+/** Print "memscape: FILE: offset 0xNN: message" (or without the offset) on stderr. */
+void cli_report(const char *file, const memscape_error *err);
+/** Print "memscape: COMMAND: message" and "Try 'memscape COMMAND --help'." on stderr. */
+void cli_usage_error(const char *command, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/** Parse an address or size: decimal, 0x-hex, or WinDbg style with a backtick
+ *  (00000000`00b00000, which is hex). Rejects signs, junk and overflow. Returns 0 on success. */
+int cli_parse_u64(const char *text, uint64_t *out);
+
+/** Format addr WinDbg-style: 8 hex digits, or 8`8 for 64-bit pointer sizes. */
+const char *cli_format_windbg(uint64_t addr, unsigned pointer_size, char buf[32]);
+
+#endif /* MEMSCAPE_CLI_H */

@@ -1,0 +1,8 @@
+/* SPDX-License-Identifier: MIT */
+#include "reader.h"
+
+const memscape_reader *const memscape_probed_readers[] = {
+    &memscape_reader_minidump,
+    &memscape_reader_elf_core,
+    NULL,
+};
