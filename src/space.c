@@ -22,6 +22,10 @@ struct memscape_string_block {
 
 #define STRING_BLOCK_SIZE 16384u
 
+/* Windows has about 70 object types. The cap keeps the by-type lookup linear in the number of
+ * handles however many distinct names a hostile dump invents; the rest count in the total. */
+#define MAX_HANDLE_TYPES 256u
+
 static char *string_alloc(memscape_space *space, size_t len)
 {
     size_t need = len + 1;
@@ -104,7 +108,7 @@ memscape_status memscape_space_new(memscape_space **out, const uint8_t *file, ui
     memscape_vec_init(&s->notes, sizeof(memscape_note), l->max_annotations);
     memscape_vec_init(&s->streams, sizeof(memscape_stream), l->max_streams);
     memscape_vec_init(&s->warnings, sizeof(memscape_warning), l->max_warnings);
-    memscape_vec_init(&s->handle_types, sizeof(memscape_handle_type), l->max_handles);
+    memscape_vec_init(&s->handle_types, sizeof(memscape_handle_type), MAX_HANDLE_TYPES);
     memscape_vec_init(&s->present, sizeof(memscape_present), l->max_ranges);
     memscape_vec_init(&s->modules_by_base, sizeof(uint32_t), l->max_modules);
     *out = s;
@@ -201,6 +205,8 @@ memscape_status memscape_space_count_handle(memscape_space *space, const char *t
             return MEMSCAPE_OK;
         }
     }
+    if (space->handle_types.count >= space->handle_types.limit)
+        return MEMSCAPE_OK;
     memscape_handle_type t = {memscape_space_strdup(space, type, strlen(type)), 1};
     if (!t.type)
         return MEMSCAPE_ENOMEM;

@@ -67,7 +67,8 @@ static memscape_status build_present(memscape_space *space)
         tmp[m].order = i;
         m++;
     }
-    qsort(tmp, m, sizeof *tmp, compare_ordered_range);
+    if (m > 1)
+        qsort(tmp, m, sizeof *tmp, compare_ordered_range);
 
     memscape_status st = memscape_vec_reserve(&space->present, m);
     uint64_t covered_to = 0;
@@ -128,7 +129,8 @@ static void sort_and_trim(memscape_vec *v, memscape_space *space, const char *wh
     memscape_region *r = v->items;
     for (size_t i = 0; i < v->count; i++)
         r[i].size = clip_size(r[i].base, r[i].size);
-    qsort(r, v->count, sizeof *r, compare_region_base);
+    if (v->count > 1)
+        qsort(r, v->count, sizeof *r, compare_region_base);
     size_t out = 0;
     uint64_t covered_to = 0;
     int warned = 0;
@@ -184,7 +186,7 @@ static memscape_status fill_gaps(memscape_vec *layout, const memscape_region *ca
         if (end > frontier)
             frontier = end;
     }
-    if (st == MEMSCAPE_OK)
+    if (st == MEMSCAPE_OK && layout->count > 1)
         qsort(layout->items, layout->count, sizeof(memscape_region), compare_region_base);
     return st;
 }
@@ -205,7 +207,8 @@ static memscape_status fill_with_modules(memscape_space *space)
         cands[k].usage = MEMSCAPE_USAGE_IMAGE;
         k++;
     }
-    qsort(cands, k, sizeof *cands, compare_region_base);
+    if (k > 1)
+        qsort(cands, k, sizeof *cands, compare_region_base);
     memscape_status st = fill_gaps(&space->layout, cands, k);
     free(cands);
     return st;
@@ -232,7 +235,8 @@ static memscape_status fill_with_environment_blocks(memscape_space *space)
         cands[k].type = MEMSCAPE_TYPE_PRIVATE;
         cands[k++].usage = MEMSCAPE_USAGE_PEB;
     }
-    qsort(cands, k, sizeof *cands, compare_region_base);
+    if (k > 1)
+        qsort(cands, k, sizeof *cands, compare_region_base);
     memscape_status st = fill_gaps(&space->layout, cands, k);
     free(cands);
     return st;
@@ -309,7 +313,8 @@ static memscape_status index_modules(memscape_space *space)
     if (st != MEMSCAPE_OK)
         return st;
     g_sort_space = space;
-    qsort(space->modules_by_base.items, n, sizeof(uint32_t), compare_module_index);
+    if (n > 1)
+        qsort(space->modules_by_base.items, n, sizeof(uint32_t), compare_module_index);
     g_sort_space = NULL;
     return MEMSCAPE_OK;
 }
@@ -433,8 +438,27 @@ static void derive_usage(memscape_space *space)
             r[i].usage = MEMSCAPE_USAGE_MAPPED_FILE;
 }
 
+static int compare_handle_count(const void *a, const void *b)
+{
+    const memscape_handle_type *x = a, *y = b;
+    if (x->count != y->count)
+        return x->count > y->count ? -1 : 1;
+    return strcmp(x->type, y->type);
+}
+
+/* Handle types, most numerous first: the order a leak investigation reads them in. */
+static void publish_handle_types(memscape_space *space)
+{
+    if (space->handle_types.count > 1)
+        qsort(space->handle_types.items, space->handle_types.count,
+              sizeof(memscape_handle_type), compare_handle_count);
+    space->handles.types = space->handle_types.items;
+    space->handles.type_count = (uint32_t)space->handle_types.count;
+}
+
 memscape_status memscape_space_finalize(memscape_space *space, memscape_error *err)
 {
+    publish_handle_types(space);
     memscape_status st = build_present(space);
     int explicit_layout = space->layout.count > 0;
     if (st == MEMSCAPE_OK)
