@@ -1,22 +1,483 @@
 /* SPDX-License-Identifier: MIT */
-/* Placeholder: a bare `memscape info` until the full summary lands. */
+/* `memscape info DUMP`: what a dump holds, as a readable summary (text.c) or as one JSON
+ * object (--json).
+ *
+ * The JSON document (docs/json.md has the full description). Every integer, addresses
+ * included, is an unsigned decimal JSON number printed exactly from its uint64 value (readers
+ * that parse numbers as doubles lose precision above 2^53; Python's json does not). Strings
+ * are the dump's text as UTF-8, with ill-formed bytes replaced by U+FFFD. A key whose value
+ * the dump does not give is null, never left out:
+ *
+ * {
+ *   "file": str, "file_size": int,
+ *   "format": "minidump" | "elf-core" | "raw", "os": str, "arch": str, "pointer_size": int,
+ *   "system": {"os_version": "a.b.c" | null, "os_detail": str | null, "cpu_count": int,
+ *              "process_id": int, "process_name": str | null, "command_line": str | null,
+ *              "big_endian": bool, "create_time": int, "dump_time": int},
+ *   "exception": null | {"thread_id": int, "code": int, "code_name": str | null,
+ *                        "flags": int, "address": int, "parameters": [int...],
+ *                        "is_signal": bool, "pc": int | null, "sp": int | null},
+ *   "modules": [{"name": str, "base": int, "size": int, "checksum": int, "timestamp": int,
+ *                "version": "a.b.c.d" | null, "debug_file": str | null,
+ *                "debug_id": str | null, "code_id": str | null}],
+ *   "unloaded_modules": [the same],
+ *   "threads": [{"id": int, "name": str | null, "stack_base": int, "stack_size": int,
+ *                "pc": int, "sp": int, "has_context": bool, "teb": int,
+ *                "suspend_count": int, "priority_class": int, "priority": int,
+ *                "start_address": int, "signal": int,
+ *                "times": null | {"create": int, "exit": int, "kernel": int, "user": int}}],
+ *   "memory": [{"base": int, "size": int, "file_offset": int}],
+ *   "regions": [{"base": int, "size": int, "allocation_base": int, "state": str,
+ *                "type": str, "protect": str, "protect_value": int, "usage": str,
+ *                "file_offset": int | null, "module": int | null, "thread": int | null,
+ *                "name": str | null}],
+ *   "streams": [{"type": int, "name": str | null, "size": int, "rva": int}],
+ *   "handles": null | {"count": int, "types": [{"type": str, "count": int}]},
+ *   "notes": [{"key": str | null, "value": str}],
+ *   "warnings": [{"offset": int | null, "message": str}], "warning_total": int
+ * }
+ *
+ * Threads without a context have pc and sp 0 and has_context false. modules, threads, memory
+ * and streams are in the dump's order; regions in address order. streams is empty for
+ * formats other than minidump. */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <string.h>
+
 #include "cli.h"
+#include "json.h"
+#include "text.h"
+
+/* ---- JSON ------------------------------------------------------------------------------- */
+
+static void json_key_u64(cli_json *j, const char *key, uint64_t v)
+{
+    cli_json_key(j, key);
+    cli_json_u64(j, v);
+}
+
+static void json_key_string(cli_json *j, const char *key, const char *s)
+{
+    cli_json_key(j, key);
+    cli_json_string(j, s);
+}
+
+static void json_key_bool(cli_json *j, const char *key, int v)
+{
+    cli_json_key(j, key);
+    cli_json_bool(j, v);
+}
+
+/* An index into another list, or null. */
+static void json_key_index(cli_json *j, const char *key, uint32_t index, size_t count)
+{
+    cli_json_key(j, key);
+    if (index == MEMSCAPE_NO_INDEX || index >= count)
+        cli_json_null(j);
+    else
+        cli_json_u64(j, index);
+}
+
+static void json_key_offset(cli_json *j, const char *key, uint64_t offset)
+{
+    cli_json_key(j, key);
+    if (offset == MEMSCAPE_NO_OFFSET)
+        cli_json_null(j);
+    else
+        cli_json_u64(j, offset);
+}
+
+static void json_system(cli_json *j, const memscape_system *s)
+{
+    char version[48];
+    cli_json_key(j, "system");
+    cli_json_begin_object(j);
+    cli_json_key(j, "os_version");
+    if (s->os_major || s->os_minor || s->os_build) {
+        snprintf(version, sizeof version, "%" PRIu32 ".%" PRIu32 ".%" PRIu32, s->os_major,
+                 s->os_minor, s->os_build);
+        cli_json_string(j, version);
+    } else {
+        cli_json_null(j);
+    }
+    json_key_string(j, "os_detail", s->os_detail);
+    json_key_u64(j, "cpu_count", s->cpu_count);
+    json_key_u64(j, "process_id", s->process_id);
+    json_key_string(j, "process_name", s->process_name);
+    json_key_string(j, "command_line", s->command_line);
+    json_key_bool(j, "big_endian", s->big_endian);
+    json_key_u64(j, "create_time", s->create_time);
+    json_key_u64(j, "dump_time", s->dump_time);
+    cli_json_end_object(j);
+}
+
+static void json_exception(cli_json *j, const memscape_space *space)
+{
+    const memscape_exception *ex = memscape_space_exception(space);
+    cli_json_key(j, "exception");
+    if (!ex) {
+        cli_json_null(j);
+        return;
+    }
+    cli_json_begin_object(j);
+    json_key_u64(j, "thread_id", ex->thread_id);
+    json_key_u64(j, "code", ex->code);
+    json_key_string(j, "code_name", cli_exception_name(ex, memscape_space_system(space)->os));
+    json_key_u64(j, "flags", ex->flags);
+    json_key_u64(j, "address", ex->address);
+    cli_json_key(j, "parameters");
+    cli_json_begin_array_inline(j);
+    uint32_t n = ex->parameter_count;
+    if (n > MEMSCAPE_MAX_EXCEPTION_PARAMETERS)
+        n = MEMSCAPE_MAX_EXCEPTION_PARAMETERS;
+    for (uint32_t i = 0; i < n; i++)
+        cli_json_u64(j, ex->parameters[i]);
+    cli_json_end_array(j);
+    json_key_bool(j, "is_signal", ex->is_signal);
+    cli_json_key(j, "pc");
+    if (ex->has_context)
+        cli_json_u64(j, ex->pc);
+    else
+        cli_json_null(j);
+    cli_json_key(j, "sp");
+    if (ex->has_context)
+        cli_json_u64(j, ex->sp);
+    else
+        cli_json_null(j);
+    cli_json_end_object(j);
+}
+
+static void json_modules(cli_json *j, const char *key, const memscape_module *m, size_t count)
+{
+    char version[48];
+    cli_json_key(j, key);
+    cli_json_begin_array(j);
+    for (size_t i = 0; i < count; i++) {
+        cli_json_begin_object_inline(j);
+        json_key_string(j, "name", m[i].name);
+        json_key_u64(j, "base", m[i].base);
+        json_key_u64(j, "size", m[i].size);
+        json_key_u64(j, "checksum", m[i].checksum);
+        json_key_u64(j, "timestamp", m[i].timestamp);
+        cli_json_key(j, "version");
+        if (m[i].has_version) {
+            snprintf(version, sizeof version, "%u.%u.%u.%u", m[i].version[0], m[i].version[1],
+                     m[i].version[2], m[i].version[3]);
+            cli_json_string(j, version);
+        } else {
+            cli_json_null(j);
+        }
+        json_key_string(j, "debug_file", m[i].debug_file);
+        json_key_string(j, "debug_id", m[i].debug_id);
+        json_key_string(j, "code_id", m[i].code_id);
+        cli_json_end_object(j);
+    }
+    cli_json_end_array(j);
+}
+
+static void json_thread(cli_json *j, const memscape_thread *t)
+{
+    cli_json_begin_object_inline(j);
+    json_key_u64(j, "id", t->id);
+    json_key_string(j, "name", t->name);
+    json_key_u64(j, "stack_base", t->stack_base);
+    json_key_u64(j, "stack_size", t->stack_size);
+    json_key_u64(j, "pc", t->has_context ? t->pc : 0);
+    json_key_u64(j, "sp", t->has_context ? t->sp : 0);
+    json_key_bool(j, "has_context", t->has_context);
+    json_key_u64(j, "teb", t->teb);
+    json_key_u64(j, "suspend_count", t->suspend_count);
+    json_key_u64(j, "priority_class", t->priority_class);
+    json_key_u64(j, "priority", t->priority);
+    json_key_u64(j, "start_address", t->start_address);
+    json_key_u64(j, "signal", t->signal);
+    cli_json_key(j, "times");
+    if (t->has_times) {
+        cli_json_begin_object(j);
+        json_key_u64(j, "create", t->create_time);
+        json_key_u64(j, "exit", t->exit_time);
+        json_key_u64(j, "kernel", t->kernel_time);
+        json_key_u64(j, "user", t->user_time);
+        cli_json_end_object(j);
+    } else {
+        cli_json_null(j);
+    }
+    cli_json_end_object(j);
+}
+
+static void json_threads(cli_json *j, const memscape_space *space)
+{
+    size_t count;
+    const memscape_thread *t = memscape_space_threads(space, &count);
+    cli_json_key(j, "threads");
+    cli_json_begin_array(j);
+    for (size_t i = 0; i < count; i++)
+        json_thread(j, &t[i]);
+    cli_json_end_array(j);
+}
+
+static void json_memory(cli_json *j, const memscape_space *space)
+{
+    size_t count;
+    const memscape_range *r = memscape_space_ranges(space, &count);
+    cli_json_key(j, "memory");
+    cli_json_begin_array(j);
+    for (size_t i = 0; i < count; i++) {
+        cli_json_begin_object_inline(j);
+        json_key_u64(j, "base", r[i].base);
+        json_key_u64(j, "size", r[i].size);
+        json_key_u64(j, "file_offset", r[i].file_offset);
+        cli_json_end_object(j);
+    }
+    cli_json_end_array(j);
+}
+
+static void json_region(cli_json *j, const memscape_region *g, size_t modules, size_t threads)
+{
+    char prot[64];
+    cli_json_begin_object_inline(j);
+    json_key_u64(j, "base", g->base);
+    json_key_u64(j, "size", g->size);
+    json_key_u64(j, "allocation_base", g->allocation_base);
+    json_key_string(j, "state", memscape_state_name(g->state));
+    json_key_string(j, "type", memscape_type_name(g->type));
+    json_key_string(j, "protect", memscape_protect_format(g->protect, prot, sizeof prot));
+    json_key_u64(j, "protect_value", g->protect);
+    json_key_string(j, "usage", memscape_usage_name(g->usage));
+    json_key_offset(j, "file_offset", g->file_offset);
+    json_key_index(j, "module", g->module_index, modules);
+    json_key_index(j, "thread", g->thread_index, threads);
+    json_key_string(j, "name", g->name);
+    cli_json_end_object(j);
+}
+
+static void json_regions(cli_json *j, const memscape_space *space)
+{
+    size_t count, modules, threads;
+    const memscape_region *g = memscape_space_regions(space, &count);
+    memscape_space_modules(space, &modules);
+    memscape_space_threads(space, &threads);
+    cli_json_key(j, "regions");
+    cli_json_begin_array(j);
+    for (size_t i = 0; i < count; i++)
+        json_region(j, &g[i], modules, threads);
+    cli_json_end_array(j);
+}
+
+static void json_streams(cli_json *j, const memscape_space *space)
+{
+    size_t count;
+    const memscape_stream *s = memscape_space_streams(space, &count);
+    cli_json_key(j, "streams");
+    cli_json_begin_array(j);
+    for (size_t i = 0; i < count; i++) {
+        cli_json_begin_object_inline(j);
+        json_key_u64(j, "type", s[i].type);
+        json_key_string(j, "name", cli_stream_name(s[i].type));
+        json_key_u64(j, "size", s[i].size);
+        json_key_u64(j, "rva", s[i].rva);
+        cli_json_end_object(j);
+    }
+    cli_json_end_array(j);
+}
+
+static void json_handles(cli_json *j, const memscape_space *space)
+{
+    const memscape_handles *h = memscape_space_handles(space);
+    cli_json_key(j, "handles");
+    if (!h || !h->present) {
+        cli_json_null(j);
+        return;
+    }
+    cli_json_begin_object(j);
+    json_key_u64(j, "count", h->count);
+    cli_json_key(j, "types");
+    cli_json_begin_array(j);
+    for (uint32_t i = 0; i < h->type_count; i++) {
+        cli_json_begin_object_inline(j);
+        json_key_string(j, "type", h->types[i].type);
+        json_key_u64(j, "count", h->types[i].count);
+        cli_json_end_object(j);
+    }
+    cli_json_end_array(j);
+    cli_json_end_object(j);
+}
+
+static void json_notes(cli_json *j, const memscape_space *space)
+{
+    size_t count;
+    const memscape_note *n = memscape_space_notes(space, &count);
+    cli_json_key(j, "notes");
+    cli_json_begin_array(j);
+    for (size_t i = 0; i < count; i++) {
+        cli_json_begin_object_inline(j);
+        json_key_string(j, "key", n[i].key);
+        json_key_string(j, "value", n[i].value ? n[i].value : "");
+        cli_json_end_object(j);
+    }
+    cli_json_end_array(j);
+}
+
+static void json_warnings(cli_json *j, const memscape_space *space)
+{
+    size_t count, total;
+    const memscape_warning *w = memscape_space_warnings(space, &count, &total);
+    cli_json_key(j, "warnings");
+    cli_json_begin_array(j);
+    for (size_t i = 0; i < count; i++) {
+        cli_json_begin_object_inline(j);
+        json_key_offset(j, "offset", w[i].offset);
+        json_key_string(j, "message", w[i].message ? w[i].message : "");
+        cli_json_end_object(j);
+    }
+    cli_json_end_array(j);
+    json_key_u64(j, "warning_total", total);
+}
+
+static void print_json(FILE *out, const char *path, const memscape_dump *dump)
+{
+    const memscape_space *space = memscape_dump_space(dump);
+    const memscape_system *s = memscape_space_system(space);
+    size_t count;
+    cli_json j;
+    cli_json_init(&j, out);
+    cli_json_begin_object(&j);
+    json_key_string(&j, "file", path);
+    json_key_u64(&j, "file_size", memscape_dump_file_size(dump));
+    json_key_string(&j, "format", memscape_format_name(s->format));
+    json_key_string(&j, "os", memscape_os_name(s->os));
+    json_key_string(&j, "arch", memscape_arch_name(s->arch));
+    json_key_u64(&j, "pointer_size", s->pointer_size);
+    json_system(&j, s);
+    json_exception(&j, space);
+    const memscape_module *m = memscape_space_modules(space, &count);
+    json_modules(&j, "modules", m, count);
+    m = memscape_space_unloaded_modules(space, &count);
+    json_modules(&j, "unloaded_modules", m, count);
+    json_threads(&j, space);
+    json_memory(&j, space);
+    json_regions(&j, space);
+    json_streams(&j, space);
+    json_handles(&j, space);
+    json_notes(&j, space);
+    json_warnings(&j, space);
+    cli_json_end_object(&j);
+    cli_json_finish(&j);
+}
+
+/* ---- options ---------------------------------------------------------------------------- */
+
+typedef struct info_options {
+    int json;
+    cli_text_options text;
+    memscape_open_options open;
+    int base_given;
+    const char *path;
+} info_options;
+
+static void print_usage(FILE *out)
+{
+    fputs("Usage: memscape info [options] DUMP\n"
+          "\n"
+          "Show what a dump holds: format, system, exception, modules, threads, memory.\n"
+          "\n"
+          "Options:\n"
+          "  --json         print one JSON object instead of the summary (see docs/json.md)\n"
+          "  --regions      add the full region table (merged layout, address order)\n"
+          "  --memory       add the table of memory ranges the file holds\n"
+          "  --raw          read DUMP as raw bytes instead of probing its format\n"
+          "  --base ADDR    with --raw: the address of the file's first byte (decimal, 0x-hex\n"
+          "                 or WinDbg style 00000000`00b00000; default 0)\n"
+          "  -h, --help     show this help\n",
+          out);
+}
+
+#define SHORT_USAGE \
+    "Usage: memscape info [--json] [--regions] [--memory] [--raw [--base ADDR]] DUMP\n"
+
+/* The reason and the "Try --help" line (cli_usage_error), then the one-line usage. */
+#define usage_error(...) \
+    (cli_usage_error("info", __VA_ARGS__), fputs(SHORT_USAGE, stderr), CLI_USAGE)
+
+enum { OPT_JSON = 256, OPT_REGIONS, OPT_MEMORY, OPT_RAW, OPT_BASE };
+
+static const struct option long_options[] = {
+    {"json", no_argument, NULL, OPT_JSON},
+    {"regions", no_argument, NULL, OPT_REGIONS},
+    {"memory", no_argument, NULL, OPT_MEMORY},
+    {"raw", no_argument, NULL, OPT_RAW},
+    {"base", required_argument, NULL, OPT_BASE},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+/* Parse argv; returns -1 to go on, or the exit status (help printed, usage error). */
+static int parse_options(int argc, char **argv, info_options *o)
+{
+    opterr = 0;
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, ":h", long_options, NULL)) != -1) {
+        switch (c) {
+        case OPT_JSON: o->json = 1; break;
+        case OPT_REGIONS: o->text.regions = 1; break;
+        case OPT_MEMORY: o->text.memory = 1; break;
+        case OPT_RAW: o->open.raw = 1; break;
+        case OPT_BASE:
+            if (cli_parse_u64(optarg, &o->open.raw_base) != 0) {
+                return usage_error("--base: '%s' is not an address (decimal, 0x-hex or "
+                                   "WinDbg 00000000`00b00000)", optarg);
+            }
+            o->base_given = 1;
+            break;
+        case 'h':
+            print_usage(stdout);
+            return CLI_OK;
+        case ':':
+            return usage_error("option '%s' needs a value", argv[optind - 1]);
+        default:
+            return usage_error("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (o->base_given && !o->open.raw)
+        return usage_error("--base applies only with --raw");
+    if (optind >= argc)
+        return usage_error("missing DUMP");
+    if (argc - optind > 1)
+        return usage_error("one DUMP at a time (got '%s' and '%s')", argv[optind],
+                           argv[optind + 1]);
+    o->path = argv[optind];
+    return -1;
+}
+
+/* Output errors (a full disk, a closed pipe) surface only when the buffer is flushed. */
+static int finish_output(void)
+{
+    errno = 0;
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return CLI_OK;
+    fprintf(stderr, "memscape: info: cannot write the output: %s\n",
+            errno ? strerror(errno) : "write error");
+    return CLI_FAILED;
+}
 
 int cli_info(int argc, char **argv)
 {
-    if (argc < 2) {
-        cli_usage_error("info", "missing DUMP");
-        return CLI_USAGE;
-    }
+    info_options o = {0};
+    int status = parse_options(argc, argv, &o);
+    if (status >= 0)
+        return status == CLI_OK ? finish_output() : status;
     memscape_dump *dump;
     memscape_error err = {0};
-    if (memscape_dump_open(&dump, argv[argc - 1], NULL, &err) != MEMSCAPE_OK) {
-        cli_report(argv[argc - 1], &err);
+    if (memscape_dump_open(&dump, o.path, &o.open, &err) != MEMSCAPE_OK) {
+        cli_report(o.path, &err);
         return CLI_FAILED;
     }
-    size_t n;
-    memscape_space_regions(memscape_dump_space(dump), &n);
-    printf("%zu regions\n", n);
+    if (o.json)
+        print_json(stdout, o.path, dump);
+    else
+        cli_text_summary(stdout, o.path, dump, &o.text);
     memscape_dump_free(dump);
-    return CLI_OK;
+    return finish_output();
 }

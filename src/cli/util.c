@@ -7,13 +7,18 @@
 #include <string.h>
 
 #include "cli.h"
+#include "text.h"
 
 void cli_report(const char *file, const memscape_error *err)
 {
+    /* The path and the message may quote bytes from anywhere: keep the report one safe line. */
+    fputs("memscape: ", stderr);
+    cli_text_put(stderr, file);
     if (err->offset != MEMSCAPE_NO_OFFSET)
-        fprintf(stderr, "memscape: %s: offset 0x%" PRIx64 ": %s\n", file, err->offset, err->msg);
-    else
-        fprintf(stderr, "memscape: %s: %s\n", file, err->msg);
+        fprintf(stderr, ": offset 0x%" PRIx64, err->offset);
+    fputs(": ", stderr);
+    cli_text_put(stderr, err->msg);
+    fputc('\n', stderr);
 }
 
 void cli_usage_error(const char *command, const char *fmt, ...)
