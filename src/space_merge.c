@@ -345,7 +345,13 @@ static void mark_usage(memscape_space *space, uint64_t base, uint64_t size, mems
             i++;
     }
     for (; i < n && r[i].base < end; i++) {
-        if (r[i].usage != MEMSCAPE_USAGE_OTHER || r[i].state == MEMSCAPE_STATE_FREE)
+        if (r[i].state == MEMSCAPE_STATE_FREE)
+            continue;
+        /* A reader may already know the usage (Linux maps name "[stack]"); the owner is only
+         * known here. */
+        if (r[i].usage == usage && r[i].thread_index == MEMSCAPE_NO_INDEX)
+            r[i].thread_index = thread_index;
+        if (r[i].usage != MEMSCAPE_USAGE_OTHER)
             continue;
         r[i].usage = usage;
         r[i].thread_index = thread_index;
