@@ -7,7 +7,8 @@
  * a region. Present bytes are indexed once, sorted, with overlaps cut away: a thread's stack
  * descriptor and the MemoryList entry pointing at the same bytes become one run. Each layout
  * region is then split where its bytes start and stop being in the file: the parts without
- * bytes are "not captured". Last, usage is derived from modules, threads, TEB/PEB and heaps. */
+ * bytes are "not captured". Usage (module images, thread stacks, TEB/PEB, heaps) is decided on
+ * the layout before that split, so every piece of a region carries it. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -331,20 +332,30 @@ static uint32_t module_for_region(const memscape_space *space, const memscape_re
     return (uint32_t)(m - (const memscape_module *)space->modules.items);
 }
 
-/* Mark regions overlapping [base, base+size) whose usage is still unknown. */
+/* Index of the first region of a sorted, non-overlapping list that ends after addr. */
+static size_t first_ending_after(const memscape_vec *v, uint64_t addr)
+{
+    const memscape_region *r = v->items;
+    size_t lo = 0, hi = v->count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (region_end(&r[mid]) <= addr)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Mark the layout regions overlapping [base, base+size) whose usage is still unknown. Usage is
+ * decided on the layout, before the split by presence, so every piece of a region shares it. */
 static void mark_usage(memscape_space *space, uint64_t base, uint64_t size, memscape_usage usage,
                        uint32_t thread_index)
 {
-    memscape_region *r = space->regions.items;
-    size_t n = space->regions.count;
+    memscape_region *r = space->layout.items;
     uint64_t end = memscape_end_clamped(base, size);
-    const memscape_region *first = memscape_space_find_region(space, base);
-    size_t i = first ? (size_t)(first - r) : 0;
-    if (!first) {
-        while (i < n && region_end(&r[i]) <= base)
-            i++;
-    }
-    for (; i < n && r[i].base < end; i++) {
+    for (size_t i = first_ending_after(&space->layout, base);
+         i < space->layout.count && r[i].base < end; i++) {
         if (r[i].state == MEMSCAPE_STATE_FREE)
             continue;
         /* A reader may already know the usage (Linux maps name "[stack]"); the owner is only
@@ -355,7 +366,18 @@ static void mark_usage(memscape_space *space, uint64_t base, uint64_t size, mems
             continue;
         r[i].usage = usage;
         r[i].thread_index = thread_index;
+        /* Stacks, TEBs and PEBs are private memory even where the dump does not say so. */
+        if (r[i].type == MEMSCAPE_TYPE_NONE)
+            r[i].type = MEMSCAPE_TYPE_PRIVATE;
     }
+}
+
+/* The layout region holding addr, or NULL. */
+static memscape_region *layout_region_at(memscape_space *space, uint64_t addr)
+{
+    size_t i = first_ending_after(&space->layout, addr);
+    memscape_region *r = MEMSCAPE_VEC_AT(&space->layout, memscape_region, i);
+    return i < space->layout.count && r->base <= addr ? r : NULL;
 }
 
 static uint64_t read_pointer(const memscape_space *space, uint64_t addr, int *ok)
@@ -396,28 +418,27 @@ static void mark_windows_heaps(memscape_space *space)
     uint64_t list = read_pointer(space, space->peb + (wide ? 0xf0 : 0x90), &ok);
     if (!ok || count > MAX_WINDOWS_HEAPS)
         return;
+    memscape_region *all = space->layout.items;
     for (uint64_t i = 0; i < count; i++) {
         uint64_t heap = read_pointer(space, list + i * (wide ? 8u : 4u), &ok);
-        const memscape_region *r = ok && heap ? memscape_space_find_region(space, heap) : NULL;
+        const memscape_region *r = ok && heap ? layout_region_at(space, heap) : NULL;
         if (!r)
             continue;
+        /* A heap segment is one allocation: every region sharing its allocation base. */
         uint64_t alloc = r->allocation_base;
-        const memscape_region *all = space->regions.items;
         size_t k = (size_t)(r - all);
-        while (k > 0 && all[k - 1].allocation_base == alloc && alloc != all[k - 1].base)
+        while (k > 0 && all[k - 1].allocation_base == alloc)
             k--;
-        for (; k < space->regions.count && all[k].allocation_base == alloc; k++) {
-            memscape_region *w = MEMSCAPE_VEC_AT(&space->regions, memscape_region, k);
-            if (w->usage == MEMSCAPE_USAGE_OTHER && w->state != MEMSCAPE_STATE_FREE)
-                w->usage = MEMSCAPE_USAGE_HEAP;
-        }
+        for (; k < space->layout.count && all[k].allocation_base == alloc; k++)
+            if (all[k].usage == MEMSCAPE_USAGE_OTHER && all[k].state != MEMSCAPE_STATE_FREE)
+                all[k].usage = MEMSCAPE_USAGE_HEAP;
     }
 }
 
 static void derive_usage(memscape_space *space)
 {
-    memscape_region *r = space->regions.items;
-    for (size_t i = 0; i < space->regions.count; i++) {
+    memscape_region *r = space->layout.items;
+    for (size_t i = 0; i < space->layout.count; i++) {
         if (r[i].state == MEMSCAPE_STATE_FREE)
             continue;
         r[i].module_index = module_for_region(space, &r[i]);
@@ -438,7 +459,7 @@ static void derive_usage(memscape_space *space)
             mark_windows_heaps(space);
         }
     }
-    for (size_t i = 0; i < space->regions.count; i++)
+    for (size_t i = 0; i < space->layout.count; i++)
         if (r[i].type == MEMSCAPE_TYPE_MAPPED && r[i].usage == MEMSCAPE_USAGE_OTHER &&
             r[i].state != MEMSCAPE_STATE_FREE)
             r[i].usage = MEMSCAPE_USAGE_MAPPED_FILE;
@@ -480,9 +501,9 @@ memscape_status memscape_space_finalize(memscape_space *space, memscape_error *e
     if (st == MEMSCAPE_OK)
         st = fill_with_present(space);
     if (st == MEMSCAPE_OK)
-        st = split_by_presence(space);
-    if (st == MEMSCAPE_OK)
         derive_usage(space);
+    if (st == MEMSCAPE_OK)
+        st = split_by_presence(space);
     if (st == MEMSCAPE_ELIMIT)
         return memscape_fail(err, st, MEMSCAPE_NO_OFFSET,
                              "the merged layout has more than %u regions (limits.max_regions)",

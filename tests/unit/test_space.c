@@ -171,6 +171,63 @@ static void test_space_windows_usage(void **state)
     assert_int_equal(stack->thread_index, 0);
 }
 
+static void put_u64(uint8_t *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* Usage is decided before the split by presence: every piece of a TEB region is "teb". Heaps
+ * listed in PEB.ProcessHeaps mark every region of their allocation. */
+static void test_space_windows_heaps_and_shared_usage(void **state)
+{
+    fixture *f = *state;
+    f->space->system.os = MEMSCAPE_OS_WINDOWS;
+    f->space->system.pointer_size = 8;
+    memscape_region teb = layout_entry(0x7000, 0x2000, MEMSCAPE_STATE_COMMITTED,
+                                       MEMSCAPE_TYPE_PRIVATE, MEMSCAPE_PROT_RW);
+    memscape_region peb = layout_entry(0x9000, 0x1000, MEMSCAPE_STATE_COMMITTED,
+                                       MEMSCAPE_TYPE_PRIVATE, MEMSCAPE_PROT_RW);
+    memscape_region heap1 = layout_entry(0x40000, 0x1000, MEMSCAPE_STATE_COMMITTED,
+                                         MEMSCAPE_TYPE_PRIVATE, MEMSCAPE_PROT_RW);
+    memscape_region heap2 = heap1;
+    heap2.base = 0x41000;
+    heap2.state = MEMSCAPE_STATE_RESERVED;
+    memscape_region other = layout_entry(0x42000, 0x1000, MEMSCAPE_STATE_COMMITTED,
+                                         MEMSCAPE_TYPE_PRIVATE, MEMSCAPE_PROT_RW);
+    memscape_region *all[] = {&teb, &peb, &heap1, &heap2, &other};
+    for (size_t i = 0; i < 5; i++)
+        memscape_space_add_layout(f->space, all[i]);
+    /* TEB bytes (first 0x100) at file 0x1000: PEB pointer at TEB+0x60. PEB bytes at file
+     * 0x2000: NumberOfHeaps (PEB+0xe8) = 1, ProcessHeaps (PEB+0xf0) = 0x9100, which holds
+     * the one heap's address, 0x40000. */
+    memset(f->file + 0x1000, 0, 0x100);
+    put_u64(f->file + 0x1060, 0x9000);
+    memset(f->file + 0x2000, 0, 0x200);
+    put_u64(f->file + 0x20e8, 1);
+    put_u64(f->file + 0x20f0, 0x9100);
+    put_u64(f->file + 0x2100, 0x40000);
+    memscape_space_add_range(f->space, 0x7000, 0x100, 0x1000);
+    memscape_space_add_range(f->space, 0x9000, 0x200, 0x2000);
+    memscape_thread t = {.id = 7, .teb = 0x7000};
+    memscape_space_add_thread(f->space, &t, NULL);
+    finalize(f->space);
+    size_t n;
+    const memscape_region *r = memscape_space_regions(f->space, &n);
+    assert_int_equal(n, 7);
+    assert_region(&r[0], 0x7000, 0x100, MEMSCAPE_STATE_COMMITTED, 0x1000);
+    assert_region(&r[1], 0x7100, 0x1f00, MEMSCAPE_STATE_NOT_CAPTURED, MEMSCAPE_NO_OFFSET);
+    assert_int_equal(r[0].usage, MEMSCAPE_USAGE_TEB);
+    assert_int_equal(r[1].usage, MEMSCAPE_USAGE_TEB);
+    assert_int_equal(r[1].thread_index, 0);
+    assert_int_equal(r[2].usage, MEMSCAPE_USAGE_PEB);
+    assert_int_equal(r[3].usage, MEMSCAPE_USAGE_PEB);
+    assert_region(&r[4], 0x40000, 0x1000, MEMSCAPE_STATE_NOT_CAPTURED, MEMSCAPE_NO_OFFSET);
+    assert_int_equal(r[4].usage, MEMSCAPE_USAGE_HEAP);
+    assert_int_equal(r[5].usage, MEMSCAPE_USAGE_HEAP);       /* same allocation, reserved */
+    assert_int_equal(r[6].usage, MEMSCAPE_USAGE_OTHER);      /* another allocation */
+}
+
 /* Reads fill absent bytes with zero and count only present ones. */
 static void test_space_read_counts_present_bytes(void **state)
 {
@@ -299,6 +356,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_space_split_by_presence, setup, teardown),
         cmocka_unit_test_setup_teardown(test_space_modules_fill_missing_layout, setup, teardown),
         cmocka_unit_test_setup_teardown(test_space_windows_usage, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_space_windows_heaps_and_shared_usage, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_space_read_counts_present_bytes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_space_chunks_in_order, setup, teardown),
         cmocka_unit_test_setup_teardown(test_space_hostile_ranges, setup, teardown),
