@@ -49,6 +49,9 @@ static void name_the_reader(memscape_error *err, const char *reader)
 static memscape_status read_space(memscape_dump *dump, const memscape_open_options *opts,
                                   memscape_error *err)
 {
+    if (dump->size == 0 && !(opts && opts->raw))
+        return memscape_fail(err, MEMSCAPE_EFORMAT, MEMSCAPE_NO_OFFSET,
+                             "empty file: not a recognised dump");
     const memscape_reader *reader = pick_reader(dump->data, dump->size, opts);
     if (!reader)
         return memscape_fail(err, MEMSCAPE_EFORMAT, 0,
