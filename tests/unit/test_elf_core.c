@@ -553,6 +553,41 @@ static void test_elf_core_nt_file_any_page_size(void **state)
 
 /* ---- layout ------------------------------------------------------------------------------ */
 
+/* gdb's gcore leaves read-only text out: a library may be left with only its read-only first
+ * mapping. An ELF header at the start of a mapping still makes the file an image; a file that
+ * starts with anything else stays a mapped file. */
+static void test_elf_core_elf_header_marks_image_without_text(void **state)
+{
+    (void)state;
+    core_spec s;
+    spec_init(&s, 1, 0, 62);
+    const file_map maps[] = {
+        {0x40000, 0x41000, 0, "/lib/libgcored.so"},
+        {0x41000, 0x45000, 1, "/lib/libgcored.so"},  /* its text: no PT_LOAD at all */
+        {0x50000, 0x51000, 0, "/tmp/notes.txt"},
+    };
+    add_nt_file(&s, 0, 4096, maps, 3);
+    add_prstatus(&s, 0, 9, 0, 0x41100, 0x90000);
+    add_load(&s, 0x40000, 0x1000, 0x1000, 4, 0);   /* R, patched below to hold an ELF header */
+    add_load(&s, 0x50000, 0x1000, 0x1000, 4, 'x'); /* R, text */
+    built b = build(&s);
+    memcpy(b.data + b.load_at[0], "\x7f" "ELF", 4);
+    memscape_dump *dump;
+    memscape_error err = {0};
+    assert_int_equal(memscape_dump_open_memory(&dump, b.data, b.size, NULL, &err), MEMSCAPE_OK);
+    const memscape_space *space = memscape_dump_space(dump);
+    const memscape_region *lib = memscape_space_find_region(space, 0x40000);
+    const memscape_region *notes = memscape_space_find_region(space, 0x50000);
+    assert_non_null(lib);
+    assert_non_null(notes);
+    assert_int_equal(lib->type, MEMSCAPE_TYPE_IMAGE);
+    assert_int_equal(lib->usage, MEMSCAPE_USAGE_IMAGE);
+    assert_int_equal(notes->type, MEMSCAPE_TYPE_MAPPED);
+    assert_int_equal(notes->usage, MEMSCAPE_USAGE_MAPPED_FILE);
+    memscape_dump_free(dump);
+    free(b.data);
+}
+
 static void test_elf_core_filesz_below_memsz_is_not_captured(void **state)
 {
     (void)state;
@@ -1317,6 +1352,7 @@ int main(void)
         cmocka_unit_test(test_elf_core_classes_and_byte_orders),
         cmocka_unit_test(test_elf_core_pc_sp_every_arch),
         cmocka_unit_test(test_elf_core_nt_file_any_page_size),
+        cmocka_unit_test(test_elf_core_elf_header_marks_image_without_text),
         cmocka_unit_test(test_elf_core_filesz_below_memsz_is_not_captured),
         cmocka_unit_test(test_elf_core_protection_from_p_flags),
         cmocka_unit_test(test_elf_core_pn_xnum),

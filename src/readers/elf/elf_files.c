@@ -239,16 +239,32 @@ const elf_mapping *memscape_elf_mapping_overlapping(const elf_files *files, uint
     return m->end > base ? m : NULL;
 }
 
-/* A path is an image when any PT_LOAD over one of its mappings is executable. */
+/* Do the captured bytes of this PT_LOAD start with an ELF header? */
+static int starts_with_elf_magic(elf_core *core, const elf_load *l)
+{
+    static const uint8_t magic[4] = {0x7f, 'E', 'L', 'F'};
+    /* A truncated core may hold fewer bytes than p_filesz says: check before touching. */
+    if (l->filesz < sizeof magic ||
+        !memscape_in_bounds(l->offset, sizeof magic, core->file.file_size))
+        return 0;
+    const uint8_t *p = memscape_cursor_ptr(&core->file, l->offset, sizeof magic);
+    return p && memcmp(p, magic, sizeof magic) == 0;
+}
+
+/* A path is an image when a PT_LOAD over one of its mappings is executable, or when a mapping
+ * of it starts with an ELF header: gdb's gcore leaves read-only text out of the core, so the
+ * loaded libraries are often left with only their read-only first mapping, which holds it. */
 static void mark_executable(elf_core *core)
 {
     for (size_t i = 0; i < core->load_count; i++) {
         const elf_load *l = &core->loads[i];
-        if (!(l->flags & ELF_PF_X) || l->memsz == 0)
+        if (l->memsz == 0)
             continue;
         const elf_mapping *m = memscape_elf_mapping_overlapping(
             &core->files, l->vaddr, memscape_end_clamped(l->vaddr, l->memsz));
-        if (m)
+        if (!m)
+            continue;
+        if ((l->flags & ELF_PF_X) || (m->start == l->vaddr && starts_with_elf_magic(core, l)))
             core->files.executable[m->module] = 1;
     }
 }
