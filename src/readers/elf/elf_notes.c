@@ -190,24 +190,47 @@ static void note_signal_thread(elf_core *core, uint32_t index, uint32_t signal)
     }
 }
 
-static memscape_status read_linux_prstatus(elf_core *core, const elf_note *n)
+/* Where one OS's prstatus keeps the fields a thread needs. */
+typedef struct prstatus_layout {
+    const char *what;         /* for messages */
+    uint64_t pid_off;
+    uint64_t cursig_off;
+    unsigned cursig_width;
+    uint64_t reg_off;
+    reg_slots slots;
+} prstatus_layout;
+
+static memscape_status read_prstatus(elf_core *core, const elf_note *n,
+                                     const prstatus_layout *lay)
 {
-    /* pr_pid follows pr_info, pr_cursig (padded to a long) and two longs of signal sets. */
-    uint64_t pid_off = 16u + 2u * core->word;
-    uint64_t reg_off = core->is64 ? 112u : 72u;
-    if (n->desc_size < pid_off + 4)
+    if (n->desc_size < lay->pid_off + 4)
         return memscape_fail(core->err, MEMSCAPE_ECORRUPT, n->header_at,
-                             "NT_PRSTATUS of 0x%llx bytes ends before pr_pid at %llu",
-                             (unsigned long long)n->desc_size, (unsigned long long)pid_off);
+                             "%s of 0x%llx bytes ends before pr_pid at %llu", lay->what,
+                             (unsigned long long)n->desc_size, (unsigned long long)lay->pid_off);
     memscape_thread t = {0};
-    t.id = (uint32_t)desc_uint(core, n, pid_off, 4);
-    t.signal = (uint32_t)desc_uint(core, n, PRSTATUS_CURSIG, 2);
-    read_context(core, n, reg_off, linux_reg_slots(core), &t);
+    t.id = (uint32_t)desc_uint(core, n, lay->pid_off, 4);
+    t.signal = (uint32_t)desc_uint(core, n, lay->cursig_off, lay->cursig_width);
+    read_context(core, n, lay->reg_off, lay->slots, &t);
     uint32_t index = 0;
     memscape_status st = push_thread(core, n, &t, &index);
     if (st == MEMSCAPE_OK)
         note_signal_thread(core, index, t.signal);
     return st;
+}
+
+/* Linux elf_prstatus: pr_pid follows pr_info, pr_cursig (padded to a long) and two longs of
+ * signal sets; pr_reg follows four timevals. */
+static memscape_status read_linux_prstatus(elf_core *core, const elf_note *n)
+{
+    prstatus_layout lay = {
+        .what = "NT_PRSTATUS",
+        .pid_off = 16u + 2u * core->word,
+        .cursig_off = PRSTATUS_CURSIG,
+        .cursig_width = 2,
+        .reg_off = core->is64 ? 112u : 72u,
+        .slots = linux_reg_slots(core),
+    };
+    return read_prstatus(core, n, &lay);
 }
 
 /* FreeBSD prstatus_t: int pr_version; size_t pr_statussz, pr_gregsetsz, pr_fpregsetsz;
@@ -217,20 +240,15 @@ static memscape_status read_freebsd_prstatus(elf_core *core, const elf_note *n)
     uint64_t w = core->word;
     uint64_t cursig_off = w + 3 * w + 4;
     uint64_t pid_off = cursig_off + 4;
-    uint64_t reg_off = (pid_off + 4 + w - 1) / w * w;
-    if (n->desc_size < pid_off + 4)
-        return memscape_fail(core->err, MEMSCAPE_ECORRUPT, n->header_at,
-                             "FreeBSD NT_PRSTATUS of 0x%llx bytes ends before pr_pid at %llu",
-                             (unsigned long long)n->desc_size, (unsigned long long)pid_off);
-    memscape_thread t = {0};
-    t.id = (uint32_t)desc_uint(core, n, pid_off, 4);
-    t.signal = (uint32_t)desc_uint(core, n, cursig_off, 4);
-    read_context(core, n, reg_off, freebsd_reg_slots(core), &t);
-    uint32_t index = 0;
-    memscape_status st = push_thread(core, n, &t, &index);
-    if (st == MEMSCAPE_OK)
-        note_signal_thread(core, index, t.signal);
-    return st;
+    prstatus_layout lay = {
+        .what = "FreeBSD NT_PRSTATUS",
+        .pid_off = pid_off,
+        .cursig_off = cursig_off,
+        .cursig_width = 4,
+        .reg_off = (pid_off + 4 + w - 1) / w * w,
+        .slots = freebsd_reg_slots(core),
+    };
+    return read_prstatus(core, n, &lay);
 }
 
 /* "NetBSD-CORE@<lwp>": each LWP's notes (registers, FP registers) are one thread. */
