@@ -24,8 +24,10 @@ void cli_report(const char *file, const memscape_error *err);
 void cli_usage_error(const char *command, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/** Parse an address or size: decimal, 0x-hex, or WinDbg style with a backtick
- *  (00000000`00b00000, which is hex). Rejects signs, junk and overflow. Returns 0 on success. */
+/** Parse an address or size: 0x-hex; 0n-decimal (WinDbg's prefix); WinDbg-style hex as it
+ *  prints it, zero-padded (0012fe84), split by a backtick (00000000`00b00000) or with hex
+ *  letters; otherwise decimal (4096). Never octal. Rejects signs, junk and overflow.
+ *  Returns 0 on success. */
 int cli_parse_u64(const char *text, uint64_t *out);
 
 /** Format addr WinDbg-style: 8 hex digits, or 8`8 for 64-bit pointer sizes. */

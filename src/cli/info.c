@@ -47,6 +47,7 @@
 
 #include "cli.h"
 #include "json.h"
+#include "lookup.h"
 #include "text.h"
 
 /* ---- JSON ------------------------------------------------------------------------------- */
@@ -373,34 +374,42 @@ typedef struct info_options {
     cli_text_options text;
     memscape_open_options open;
     int base_given;
+    int at_given;
+    uint64_t at;
     const char *path;
 } info_options;
 
 static void print_usage(FILE *out)
 {
-    fputs("Usage: memscape info [options] DUMP\n"
-          "\n"
-          "Show what a dump holds: format, system, exception, modules, threads, memory.\n"
-          "\n"
-          "Options:\n"
-          "  --json         print one JSON object instead of the summary (see docs/json.md)\n"
-          "  --regions      add the full region table (merged layout, address order)\n"
-          "  --memory       add the table of memory ranges the file holds\n"
-          "  --raw          read DUMP as raw bytes instead of probing its format\n"
-          "  --base ADDR    with --raw: the address of the file's first byte (decimal, 0x-hex\n"
-          "                 or WinDbg style 00000000`00b00000; default 0)\n"
-          "  -h, --help     show this help\n",
-          out);
+    fprintf(out,
+            "Usage: memscape info [options] DUMP\n"
+            "\n"
+            "Show what a dump holds: format, system, exception, modules, threads, memory.\n"
+            "\n"
+            "Options:\n"
+            "  --json         print one JSON object instead of the summary (see docs/json.md)\n"
+            "  --regions      add the full region table (merged layout, address order)\n"
+            "  --memory       add the table of memory ranges the file holds\n"
+            "  --raw          read DUMP as raw bytes instead of probing its format\n"
+            "  --base ADDR    with --raw: the address of the file's first byte (default 0)\n"
+            "  --at ADDR      show only what lies at ADDR: its region, module + offset, thread\n"
+            "                 and the first %u bytes (with --json: one object, docs/json.md)\n"
+            "  -h, --help     show this help\n"
+            "\n"
+            "ADDR: 0x-hex, WinDbg-style hex as it prints addresses (0012fe84,\n"
+            "00000000`00b00000, 7ffe0000), 0n-decimal, or plain decimal (4096).\n",
+            CLI_LOOKUP_BYTES);
 }
 
 #define SHORT_USAGE \
-    "Usage: memscape info [--json] [--regions] [--memory] [--raw [--base ADDR]] DUMP\n"
+    "Usage: memscape info [--json] [--regions] [--memory] [--at ADDR] [--raw [--base ADDR]] " \
+    "DUMP\n"
 
 /* The reason and the "Try --help" line (cli_usage_error), then the one-line usage. */
 #define usage_error(...) \
     (cli_usage_error("info", __VA_ARGS__), fputs(SHORT_USAGE, stderr), CLI_USAGE)
 
-enum { OPT_JSON = 256, OPT_REGIONS, OPT_MEMORY, OPT_RAW, OPT_BASE };
+enum { OPT_JSON = 256, OPT_REGIONS, OPT_MEMORY, OPT_RAW, OPT_BASE, OPT_AT };
 
 static const struct option long_options[] = {
     {"json", no_argument, NULL, OPT_JSON},
@@ -408,6 +417,7 @@ static const struct option long_options[] = {
     {"memory", no_argument, NULL, OPT_MEMORY},
     {"raw", no_argument, NULL, OPT_RAW},
     {"base", required_argument, NULL, OPT_BASE},
+    {"at", required_argument, NULL, OPT_AT},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -426,10 +436,17 @@ static int parse_options(int argc, char **argv, info_options *o)
         case OPT_RAW: o->open.raw = 1; break;
         case OPT_BASE:
             if (cli_parse_u64(optarg, &o->open.raw_base) != 0) {
-                return usage_error("--base: '%s' is not an address (decimal, 0x-hex or "
-                                   "WinDbg 00000000`00b00000)", optarg);
+                return usage_error("--base: '%s' is not an address (0x-hex, WinDbg hex "
+                                   "00000000`00b00000 or decimal)", optarg);
             }
             o->base_given = 1;
+            break;
+        case OPT_AT:
+            if (cli_parse_u64(optarg, &o->at) != 0) {
+                return usage_error("--at: '%s' is not an address (0x-hex, WinDbg hex "
+                                   "00000000`00b00000 or decimal)", optarg);
+            }
+            o->at_given = 1;
             break;
         case 'h':
             print_usage(stdout);
@@ -474,7 +491,12 @@ int cli_info(int argc, char **argv)
         cli_report(o.path, &err);
         return CLI_FAILED;
     }
-    if (o.json)
+    const memscape_space *space = memscape_dump_space(dump);
+    if (o.at_given && o.json)
+        cli_lookup_json(stdout, space, o.at);
+    else if (o.at_given)
+        cli_lookup_text(stdout, space, o.at);
+    else if (o.json)
         print_json(stdout, o.path, dump);
     else
         cli_text_summary(stdout, o.path, dump, &o.text);

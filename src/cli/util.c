@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
 #include <ctype.h>
-#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -31,40 +30,51 @@ void cli_usage_error(const char *command, const char *fmt, ...)
     fprintf(stderr, "\nTry 'memscape %s --help'.\n", command);
 }
 
-int cli_parse_u64(const char *text, uint64_t *out)
+/* Digits in base 10 or 16, skipping one WinDbg backtick between hex digits; no sign, no
+ * junk, no overflow. */
+static int parse_digits(const char *p, unsigned base, uint64_t *out)
 {
-    if (!text || !*text || !(isdigit((unsigned char)text[0])))
-        return -1;
-    /* WinDbg writes 64-bit addresses as two 8-digit hex halves joined by a backtick. */
-    const char *tick = strchr(text, '`');
-    if (tick) {
-        char digits[40];
-        size_t n = 0;
-        for (const char *p = text; *p; p++) {
-            if (*p == '`')
-                continue;
-            if (!isxdigit((unsigned char)*p) || n + 1 >= sizeof digits)
-                return -1;
-            digits[n++] = *p;
-        }
-        digits[n] = '\0';
-        if (n > 16)
+    uint64_t v = 0;
+    int any = 0;
+    int ticks = 0;
+    for (; *p; p++) {
+        /* WinDbg splits a 64-bit address once: high`low. */
+        if (*p == '`' && base == 16 && any && p[1] != '\0' && ticks++ == 0)
+            continue;
+        unsigned d;
+        if (*p >= '0' && *p <= '9')
+            d = (unsigned)(*p - '0');
+        else if (base == 16 && *p >= 'a' && *p <= 'f')
+            d = (unsigned)(*p - 'a' + 10);
+        else if (base == 16 && *p >= 'A' && *p <= 'F')
+            d = (unsigned)(*p - 'A' + 10);
+        else
             return -1;
-        errno = 0;
-        char *end;
-        unsigned long long v = strtoull(digits, &end, 16);
-        if (errno || *end)
+        if (d >= base || v > (UINT64_MAX - d) / base)
             return -1;
-        *out = v;
-        return 0;
+        v = v * base + d;
+        any = 1;
     }
-    errno = 0;
-    char *end;
-    unsigned long long v = strtoull(text, &end, 0);
-    if (errno || *end || end == text)
+    if (!any)
         return -1;
     *out = v;
     return 0;
+}
+
+int cli_parse_u64(const char *text, uint64_t *out)
+{
+    if (!text || !isxdigit((unsigned char)text[0]))
+        return -1;
+    if (text[0] == '0' && (text[1] == 'x' || text[1] == 'X'))
+        return parse_digits(text + 2, 16, out);
+    if (text[0] == '0' && (text[1] == 'n' || text[1] == 'N'))  /* WinDbg's decimal prefix */
+        return parse_digits(text + 2, 10, out);
+    /* What WinDbg prints is hex: zero-padded (0012fe84), split by a backtick
+     * (00000000`00b00000) or holding hex letters. Never octal. */
+    int hex = text[0] == '0' && text[1] != '\0';
+    for (const char *p = text; *p && !hex; p++)
+        hex = *p == '`' || isalpha((unsigned char)*p);
+    return parse_digits(text, hex ? 16 : 10, out);
 }
 
 const char *cli_format_windbg(uint64_t addr, unsigned pointer_size, char buf[32])

@@ -41,7 +41,10 @@ def check_one_region(doc, base, size, what):
 
 def test_bases(memscape, path):
     for text, base in (('0x1000', 0x1000), ('4096', 0x1000), ('00000000`00b00000', 0xb00000),
-                       ('0`b00000', 0xb00000), ('0xffffffffffff0000', 0xffffffffffff0000)):
+                       ('0`b00000', 0xb00000), ('0xffffffffffff0000', 0xffffffffffff0000),
+                       # WinDbg's radix is 16: what it prints is read back as hex, never octal.
+                       ('0012fe84', 0x12fe84), ('7ffe0000', 0x7ffe0000), ('010', 0x10),
+                       ('0n4096', 4096)):
         check_one_region(raw_json(memscape, path, text), base, SIZE, f'--base {text}')
     status, out, err = run(memscape, 'info', '--raw', '--json', path)
     doc = parse_json(out, '--raw without --base') if status == 0 else None
@@ -108,6 +111,34 @@ def test_hostile_names(memscape, tmp):
     check_safe_text(out, 'invalid UTF-8 name text')
 
 
+def test_at(memscape, path, data):
+    """--at ADDR: the region, and the first 64 bytes taken from the file itself."""
+    base = 0x7ff600000000
+    at = base + 4000
+    for text in (f'{at:#x}', f'{at >> 32:08x}`{at & 0xffffffff:08x}'):
+        status, out, err = run(memscape, 'info', '--raw', '--base', f'{base:#x}', '--at', text,
+                               '--json', path)
+        doc = parse_json(out, f'--at {text}')
+        if not check(status == 0 and doc is not None, f'--at {text}: exit {status} {err!r}'):
+            continue
+        want = data[4000:4064]
+        check(doc['address'] == at, f'--at {text}: address {doc["address"]}')
+        check(doc['region'] is not None and doc['region']['base'] == base and
+              doc['region']['size'] == SIZE, f'--at {text}: region {doc["region"]}')
+        check(doc['present'] == len(want), f'--at {text}: present {doc["present"]}')
+        check(doc['bytes'][:2 * len(want)] == want.hex(), f'--at {text}: bytes {doc["bytes"]}')
+        check(doc['bytes'][2 * len(want):] == '00' * (64 - len(want)),
+              f'--at {text}: absent bytes are not 00')
+    status, out, err = run(memscape, 'info', '--raw', '--at', '0x100000', '--json', path)
+    doc = parse_json(out, '--at outside')
+    check(doc is not None and doc['region'] is None and doc['present'] == 0,
+          f'--at outside the file: {doc}')
+    status, out, err = run(memscape, 'info', '--raw', '--at', '16', path)
+    line = ' '.join(f'{b:02x}' for b in data[16:32])
+    check(status == 0 and line.encode() in out, f'--at text: no hex line {line!r} in {out!r}')
+    check_safe_text(out, '--at text')
+
+
 def main():
     memscape = sys.argv[1]
     with tempfile.TemporaryDirectory() as tmp:
@@ -115,6 +146,8 @@ def main():
         with open(path, 'wb') as f:
             f.write(bytes((i * 7 + 3) & 0xff for i in range(SIZE)))
         test_bases(memscape, path)
+        with open(path, 'rb') as f:
+            test_at(memscape, path, f.read())
         test_text(memscape, path)
         test_empty_file(memscape, tmp)
         test_hostile_names(memscape, tmp)

@@ -35,8 +35,9 @@ def test_usage_errors(memscape, some_file):
     expect_usage_error(memscape, ['info', '--json=yes', some_file], '--json')
     expect_usage_error(memscape, ['info', some_file, some_file], 'one DUMP')
     expect_usage_error(memscape, ['info', '--raw', some_file, '--base'], '--base')
-    for bad in ('', 'x', '-1', '+5', '0x', '0x1g', '12abc', '18446744073709551616',
-                '0x10000000000000000', '00000001`00000000`0', '0000000g`00000000', ' 1'):
+    for bad in ('', 'x', '-1', '+5', '0x', '0x1g', '12xyz', '0n12a', '18446744073709551616',
+                '0x10000000000000000', '00000001`00000000`0', '`00000000', '00000000`',
+                '0000000g`00000000', ' 1'):
         expect_usage_error(memscape, ['info', '--raw', '--base', bad, some_file], '--base')
     expect_usage_error(memscape, ['info', '--base', '0x1000', some_file], '--raw')
     status, _, _ = run(memscape)
