@@ -390,6 +390,7 @@ static void print_usage(FILE *out)
             "  --json         print one JSON object instead of the summary (see docs/json.md)\n"
             "  --regions      add the full region table (merged layout, address order)\n"
             "  --memory       add the table of memory ranges the file holds\n"
+            "  --warnings     list every warning (the summary shows the first few)\n"
             "  --raw          read DUMP as raw bytes instead of probing its format\n"
             "  --base ADDR    with --raw: the address of the file's first byte (default 0)\n"
             "  --at ADDR      show only what lies at ADDR: its region, module + offset, thread\n"
@@ -402,19 +403,20 @@ static void print_usage(FILE *out)
 }
 
 #define SHORT_USAGE \
-    "Usage: memscape info [--json] [--regions] [--memory] [--at ADDR] [--raw [--base ADDR]] " \
-    "DUMP\n"
+    "Usage: memscape info [--json] [--regions] [--memory] [--warnings] [--at ADDR]\n" \
+    "                     [--raw [--base ADDR]] DUMP\n"
 
 /* The reason and the "Try --help" line (cli_usage_error), then the one-line usage. */
 #define usage_error(...) \
     (cli_usage_error("info", __VA_ARGS__), fputs(SHORT_USAGE, stderr), CLI_USAGE)
 
-enum { OPT_JSON = 256, OPT_REGIONS, OPT_MEMORY, OPT_RAW, OPT_BASE, OPT_AT };
+enum { OPT_JSON = 256, OPT_REGIONS, OPT_MEMORY, OPT_WARNINGS, OPT_RAW, OPT_BASE, OPT_AT };
 
 static const struct option long_options[] = {
     {"json", no_argument, NULL, OPT_JSON},
     {"regions", no_argument, NULL, OPT_REGIONS},
     {"memory", no_argument, NULL, OPT_MEMORY},
+    {"warnings", no_argument, NULL, OPT_WARNINGS},
     {"raw", no_argument, NULL, OPT_RAW},
     {"base", required_argument, NULL, OPT_BASE},
     {"at", required_argument, NULL, OPT_AT},
@@ -433,6 +435,7 @@ static int parse_options(int argc, char **argv, info_options *o)
         case OPT_JSON: o->json = 1; break;
         case OPT_REGIONS: o->text.regions = 1; break;
         case OPT_MEMORY: o->text.memory = 1; break;
+        case OPT_WARNINGS: o->text.warnings = 1; break;
         case OPT_RAW: o->open.raw = 1; break;
         case OPT_BASE:
             if (cli_parse_u64(optarg, &o->open.raw_base) != 0) {

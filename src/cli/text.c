@@ -562,20 +562,26 @@ static void print_notes(const view *v)
     }
 }
 
-static void print_warnings(const view *v)
+/* A badly truncated dump warns once per lost range: the summary shows the first few. */
+#define SUMMARY_WARNINGS 8u
+
+static void print_warnings(const view *v, int all)
 {
     size_t count, total;
     const memscape_warning *w = memscape_space_warnings(v->space, &count, &total);
     fputc('\n', v->out);
     print_label(v, "Warnings:");
     fprintf(v->out, "%zu\n", total);
-    for (size_t i = 0; i < count; i++) {
+    size_t shown = all || count <= SUMMARY_WARNINGS ? count : SUMMARY_WARNINGS;
+    for (size_t i = 0; i < shown; i++) {
         fputs("  ", v->out);
         if (w[i].offset != MEMSCAPE_NO_OFFSET)
             fprintf(v->out, "offset 0x%" PRIx64 ": ", w[i].offset);
         cli_text_put(v->out, w[i].message);
         fputc('\n', v->out);
     }
+    if (shown < count)
+        fprintf(v->out, "  ... and %zu more (--warnings shows them)\n", count - shown);
     if (total > count)
         fprintf(v->out, "  ... and %zu more not kept\n", total - count);
 }
@@ -656,7 +662,7 @@ void cli_text_summary(FILE *out, const char *path, const memscape_dump *dump,
     print_memory_summary(&v);
     print_handles(&v);
     print_notes(&v);
-    print_warnings(&v);
+    print_warnings(&v, opts->warnings);
     if (opts->memory)
         print_range_table(&v);
     if (opts->regions)

@@ -24,6 +24,7 @@ const char *cli_stream_name(uint32_t type);
 typedef struct cli_text_options {
     int regions;   /* print the full region table */
     int memory;    /* print the range table */
+    int warnings;  /* print every kept warning, not only the first few */
 } cli_text_options;
 
 /** Print the summary of dump (opened from path) on out. */
