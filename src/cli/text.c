@@ -383,8 +383,18 @@ static void print_exception_detail(const view *v, const memscape_exception *ex)
 static void print_exception(const view *v)
 {
     const memscape_exception *ex = memscape_space_exception(v->space);
-    if (!ex)
+    if (!ex) {
+        /* Worth saying: no crash recorded is itself a finding (a dump taken on purpose). */
+        if (v->sys->format != MEMSCAPE_FORMAT_RAW) {
+            fputc('\n', v->out);
+            print_label(v, "Exception:");
+            fputs(v->sys->format == MEMSCAPE_FORMAT_ELF_CORE
+                      ? "none (no thread had a signal pending: taken on purpose, e.g. gcore)\n"
+                      : "none recorded\n",
+                  v->out);
+        }
         return;
+    }
     char a[32], b[32];
     const char *name = cli_exception_name(ex, v->sys->os);
     fputc('\n', v->out);
