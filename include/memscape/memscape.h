@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* libmemscape: read memory dumps into one address-space model. Include this one header. */
+/* libmemscape: read memory dumps into one address-space model and picture it. Include this one
+ * header. */
 #ifndef MEMSCAPE_MEMSCAPE_H
 #define MEMSCAPE_MEMSCAPE_H
 
@@ -7,5 +8,9 @@
 #include "limits.h"
 #include "space.h"
 #include "dump.h"
+#include "layout.h"
+#include "grid.h"
+#include "palette.h"
+#include "picture.h"
 
 #endif /* MEMSCAPE_MEMSCAPE_H */
