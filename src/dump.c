@@ -50,8 +50,7 @@ static memscape_status read_space(memscape_dump *dump, const memscape_open_optio
                                   memscape_error *err)
 {
     if (dump->size == 0 && !(opts && opts->raw))
-        return memscape_fail(err, MEMSCAPE_EFORMAT, MEMSCAPE_NO_OFFSET,
-                             "empty file: not a recognised dump");
+        return memscape_fail(err, MEMSCAPE_EFORMAT, 0, "empty file: not a recognised dump");
     const memscape_reader *reader = pick_reader(dump->data, dump->size, opts);
     if (!reader)
         return memscape_fail(err, MEMSCAPE_EFORMAT, 0,
@@ -66,6 +65,13 @@ static memscape_status read_space(memscape_dump *dump, const memscape_open_optio
     st = reader->open(space, opts, e);
     if (st == MEMSCAPE_OK)
         st = memscape_space_finalize(space, e);
+    if (st != MEMSCAPE_OK && space->string_budget_hit) {
+        /* The reader saw a string it could not keep; say why, where it was looking. */
+        st = memscape_fail(e, MEMSCAPE_ELIMIT, e->offset,
+                           "names and text pass the budget of %llu bytes (4 x file size, "
+                           "at most limits.max_string_total)",
+                           (unsigned long long)space->string_budget);
+    }
     if (st != MEMSCAPE_OK) {
         name_the_reader(e, reader->name);
         memscape_space_free(space);

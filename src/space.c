@@ -29,6 +29,11 @@ struct memscape_string_block {
 static char *string_alloc(memscape_space *space, size_t len)
 {
     size_t need = len + 1;
+    if (need > space->string_budget - space->string_bytes) {
+        space->string_budget_hit = 1;
+        return NULL;
+    }
+    space->string_bytes += need;
     memscape_string_block *b = space->strings;
     if (!b || b->capacity - b->used < need) {
         size_t cap = need > STRING_BLOCK_SIZE ? need : STRING_BLOCK_SIZE;
@@ -97,9 +102,12 @@ memscape_status memscape_space_new(memscape_space **out, const uint8_t *file, ui
     s->file_size = file_size;
     s->limits = limits ? *limits : memscape_limits_default();
     const memscape_limits *l = &s->limits;
-    /* The merged layout can hold each layout entry split around present ranges and gaps
-     * filled by modules and ranges, so it may be a few times longer than its inputs. */
-    memscape_vec_init(&s->regions, sizeof(memscape_region), (size_t)l->max_regions * 4);
+    uint64_t proportional = file_size > (UINT64_MAX - 65536) / 4 ? UINT64_MAX
+                                                                  : 65536 + 4 * file_size;
+    s->string_budget = proportional < l->max_string_total ? proportional : l->max_string_total;
+    /* The merged layout is bounded by its inputs, each already capped by a limit: one more
+     * cap here could only refuse a dump whose every count is within its limit. */
+    memscape_vec_init(&s->regions, sizeof(memscape_region), SIZE_MAX / sizeof(memscape_region));
     memscape_vec_init(&s->layout, sizeof(memscape_region), l->max_regions);
     memscape_vec_init(&s->ranges, sizeof(memscape_range), l->max_ranges);
     memscape_vec_init(&s->modules, sizeof(memscape_module), l->max_modules);
@@ -111,6 +119,7 @@ memscape_status memscape_space_new(memscape_space **out, const uint8_t *file, ui
     memscape_vec_init(&s->handle_types, sizeof(memscape_handle_type), MAX_HANDLE_TYPES);
     memscape_vec_init(&s->present, sizeof(memscape_present), l->max_ranges);
     memscape_vec_init(&s->modules_by_base, sizeof(uint32_t), l->max_modules);
+    memscape_vec_init(&s->module_reach, sizeof(uint32_t), l->max_modules);
     *out = s;
     return MEMSCAPE_OK;
 }
@@ -122,7 +131,7 @@ void memscape_space_free(memscape_space *space)
     memscape_vec *vecs[] = {
         &space->regions, &space->layout, &space->ranges, &space->modules, &space->unloaded,
         &space->threads, &space->notes, &space->streams, &space->warnings,
-        &space->handle_types, &space->present, &space->modules_by_base,
+        &space->handle_types, &space->present, &space->modules_by_base, &space->module_reach,
     };
     for (size_t i = 0; i < sizeof vecs / sizeof vecs[0]; i++)
         memscape_vec_free(vecs[i]);
@@ -291,6 +300,7 @@ const memscape_region *memscape_space_find_region(const memscape_space *space, u
 const memscape_module *memscape_space_find_module(const memscape_space *space, uint64_t addr)
 {
     const uint32_t *idx = space->modules_by_base.items;
+    const uint32_t *reach = space->module_reach.items;
     const memscape_module *m = space->modules.items;
     size_t lo = 0, hi = space->modules_by_base.count;
     while (lo < hi) {
@@ -300,13 +310,12 @@ const memscape_module *memscape_space_find_module(const memscape_space *space, u
         else
             hi = mid;
     }
-    /* Modules may overlap in hostile dumps; look back a little for one that holds addr. */
-    for (size_t k = lo; k > 0 && lo - k < 8; k--) {
-        const memscape_module *cand = &m[idx[k - 1]];
-        if (addr - cand->base < cand->size)
-            return cand;
-    }
-    return NULL;
+    if (lo == 0 || space->module_reach.count < lo)
+        return NULL;
+    /* Of the modules starting at or below addr, the one reaching furthest holds addr if any
+     * does: overlapping modules (hostile or odd dumps) cannot hide it. */
+    const memscape_module *cand = &m[reach[lo - 1]];
+    return addr - cand->base < cand->size ? cand : NULL;
 }
 
 /* ---- memory ------------------------------------------------------------------------------ */
@@ -475,6 +484,7 @@ memscape_limits memscape_limits_default(void)
         .max_ranges = MEMSCAPE_DEFAULT_MAX_RANGES,
         .max_note_size = MEMSCAPE_DEFAULT_MAX_NOTE_SIZE,
         .max_string = MEMSCAPE_DEFAULT_MAX_STRING,
+        .max_string_total = MEMSCAPE_DEFAULT_MAX_STRING_TOTAL,
         .max_text_stream = MEMSCAPE_DEFAULT_MAX_TEXT_STREAM,
         .max_handles = MEMSCAPE_DEFAULT_MAX_HANDLES,
         .max_annotations = MEMSCAPE_DEFAULT_MAX_ANNOTATIONS,

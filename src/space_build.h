@@ -40,6 +40,7 @@ struct memscape_space {
     memscape_vec handle_types;   /* memscape_handle_type */
     memscape_vec present;        /* memscape_present, sorted by base after finalize */
     memscape_vec modules_by_base;/* uint32_t indexes into modules, sorted by base */
+    memscape_vec module_reach;   /* uint32_t: of modules_by_base[0..i], the one ending last */
     size_t warning_total;
 
     memscape_exception exception;
@@ -48,6 +49,9 @@ struct memscape_space {
     uint64_t peb;                /* Windows PEB address where known, else 0 */
 
     memscape_string_block *strings;
+    uint64_t string_bytes;       /* kept so far, against string_budget */
+    uint64_t string_budget;
+    int string_budget_hit;       /* a copy was refused for the budget, not for memory */
 };
 
 /** A new, empty space over the file bytes (borrowed). */
@@ -56,7 +60,8 @@ memscape_status memscape_space_new(memscape_space **out, const uint8_t *file, ui
 void memscape_space_free(memscape_space *space);
 
 /** Copy a string into the space (NUL-terminated, at most limits.max_string bytes kept).
- *  Returns NULL only when memory runs out. */
+ *  Returns NULL when memory runs out or the string budget (limits.max_string_total) is spent;
+ *  the latter sets string_budget_hit, so the opener can say which. */
 const char *memscape_space_strdup(memscape_space *space, const char *s, size_t len);
 /** Convert UTF-16 (little- or big-endian) to UTF-8 and keep it; bad surrogates become U+FFFD. */
 const char *memscape_space_strdup_utf16(memscape_space *space, const uint8_t *p, size_t bytes,

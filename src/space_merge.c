@@ -56,6 +56,10 @@ static memscape_status build_present(memscape_space *space)
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
         memscape_range r = ranges[i];
+        if (clip_size(r.base, r.size) != r.size)
+            memscape_space_warn(space, MEMSCAPE_NO_OFFSET, "memory range at 0x%llx reaches the "
+                                "end of the 64-bit address space; its last byte is not kept",
+                                (unsigned long long)r.base);
         r.size = clip_size(r.base, r.size);
         /* Readers clip to the file already; this keeps the index safe on its own. */
         if (r.file_offset >= space->file_size)
@@ -111,6 +115,51 @@ static int compare_region_base(const void *a, const void *b)
     return 0;
 }
 
+typedef struct region_key {
+    uint64_t base;
+    size_t order;
+} region_key;
+
+static int compare_region_key(const void *a, const void *b)
+{
+    const region_key *x = a, *y = b;
+    if (x->base != y->base)
+        return x->base < y->base ? -1 : 1;
+    return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* Sort regions by base, ties in their original order (qsort alone is not stable). Only the
+ * small keys are sorted; the regions then move in place along the permutation's cycles, so a
+ * layout of millions of entries is never copied whole. */
+static memscape_status sort_stable(memscape_region *r, size_t n)
+{
+    if (n < 2)
+        return MEMSCAPE_OK;
+    region_key *keys = calloc(n, sizeof *keys);
+    if (!keys)
+        return MEMSCAPE_ENOMEM;
+    for (size_t i = 0; i < n; i++)
+        keys[i] = (region_key){r[i].base, i};
+    qsort(keys, n, sizeof *keys, compare_region_key);
+    /* Position i must receive r[keys[i].order]. Walk each cycle once, marking done slots. */
+    for (size_t start = 0; start < n; start++) {
+        if (keys[start].order == SIZE_MAX || keys[start].order == start)
+            continue;
+        memscape_region held = r[start];
+        size_t i = start;
+        while (keys[i].order != start) {
+            size_t from = keys[i].order;
+            r[i] = r[from];
+            keys[i].order = SIZE_MAX;
+            i = from;
+        }
+        r[i] = held;
+        keys[i].order = SIZE_MAX;
+    }
+    free(keys);
+    return MEMSCAPE_OK;
+}
+
 static memscape_region blank_region(uint64_t base, uint64_t size)
 {
     memscape_region r = {0};
@@ -124,21 +173,31 @@ static memscape_region blank_region(uint64_t base, uint64_t size)
     return r;
 }
 
-/* Sort in place and cut overlaps: a later entry loses the part an earlier one covers. */
-static void sort_and_trim(memscape_vec *v, memscape_space *space, const char *what)
+/* Sort by base, the dump's order breaking ties, and cut overlaps: a later entry loses the part
+ * an earlier one covers. */
+static memscape_status sort_and_trim(memscape_vec *v, memscape_space *space, const char *what)
 {
     memscape_region *r = v->items;
-    for (size_t i = 0; i < v->count; i++)
-        r[i].size = clip_size(r[i].base, r[i].size);
-    if (v->count > 1)
-        qsort(r, v->count, sizeof *r, compare_region_base);
+    size_t n = v->count;
+    int clipped = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t size = clip_size(r[i].base, r[i].size);
+        clipped |= size != r[i].size;
+        r[i].size = size;
+    }
+    if (clipped)
+        memscape_space_warn(space, MEMSCAPE_NO_OFFSET, "%s: a region reaches the end of the "
+                            "64-bit address space; its last byte is not represented", what);
+    memscape_status st = sort_stable(r, n);
+    if (st != MEMSCAPE_OK)
+        return st;
     size_t out = 0;
     uint64_t covered_to = 0;
     int warned = 0;
-    for (size_t i = 0; i < v->count; i++) {
+    for (size_t i = 0; i < n; i++) {
         memscape_region cur = r[i];
         if (out > 0 && cur.base < covered_to) {
-            if (!warned && what) {
+            if (!warned) {
                 memscape_space_warn(space, MEMSCAPE_NO_OFFSET,
                                     "%s: entries overlap at 0x%llx; the later one is cut", what,
                                     (unsigned long long)cur.base);
@@ -156,19 +215,23 @@ static void sort_and_trim(memscape_vec *v, memscape_space *space, const char *wh
         covered_to = cur.base + cur.size;
     }
     v->count = out;
+    return MEMSCAPE_OK;
 }
 
-/* Add the parts of the candidates (sorted by base) that neither the layout nor an earlier
- * candidate covers. The layout must be sorted and non-overlapping; it stays so. */
-static memscape_status fill_gaps(memscape_vec *layout, const memscape_region *cands, size_t n)
+/* Add the parts of the candidate spans (sorted by base; only base and size are used) that
+ * neither the layout nor an earlier candidate covers, as regions of the given type and usage.
+ * The layout must be sorted and non-overlapping; it stays so. Spans, not whole regions, keep
+ * a layout filled from millions of memory ranges at one copy of them. */
+static memscape_status fill_gaps(memscape_vec *layout, const memscape_present *cands, size_t n,
+                                 memscape_type type, memscape_usage usage)
 {
     size_t covered_count = layout->count;
     uint64_t frontier = 0;
     size_t j = 0;
-    memscape_status st = MEMSCAPE_OK;
+    memscape_status st = memscape_vec_reserve(layout, covered_count + n);
     for (size_t i = 0; i < n && st == MEMSCAPE_OK; i++) {
         uint64_t start = cands[i].base > frontier ? cands[i].base : frontier;
-        uint64_t end = region_end(&cands[i]);
+        uint64_t end = cands[i].base + cands[i].size;
         while (start < end && st == MEMSCAPE_OK) {
             const memscape_region *cov = layout->items;
             while (j < covered_count && region_end(&cov[j]) <= start)
@@ -178,9 +241,9 @@ static memscape_status fill_gaps(memscape_vec *layout, const memscape_region *ca
                 continue;
             }
             uint64_t stop = j < covered_count && cov[j].base < end ? cov[j].base : end;
-            memscape_region piece = cands[i];
-            piece.base = start;
-            piece.size = stop - start;
+            memscape_region piece = blank_region(start, stop - start);
+            piece.type = type;
+            piece.usage = usage;
             st = memscape_vec_push(layout, &piece, NULL);
             start = stop;
         }
@@ -192,26 +255,28 @@ static memscape_status fill_gaps(memscape_vec *layout, const memscape_region *ca
     return st;
 }
 
+static int compare_span_base(const void *a, const void *b)
+{
+    const memscape_present *x = a, *y = b;
+    return x->base < y->base ? -1 : x->base > y->base;
+}
+
 static memscape_status fill_with_modules(memscape_space *space)
 {
     size_t n = space->modules.count;
-    memscape_region *cands = calloc(n ? n : 1, sizeof *cands);
-    if (!cands)
+    memscape_present *spans = calloc(n ? n : 1, sizeof *spans);
+    if (!spans)
         return MEMSCAPE_ENOMEM;
     const memscape_module *m = space->modules.items;
     size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (m[i].size == 0)
-            continue;
-        cands[k] = blank_region(m[i].base, clip_size(m[i].base, m[i].size));
-        cands[k].type = MEMSCAPE_TYPE_IMAGE;
-        cands[k].usage = MEMSCAPE_USAGE_IMAGE;
-        k++;
-    }
+    for (size_t i = 0; i < n; i++)
+        if (m[i].size)
+            spans[k++] = (memscape_present){m[i].base, clip_size(m[i].base, m[i].size), 0};
     if (k > 1)
-        qsort(cands, k, sizeof *cands, compare_region_base);
-    memscape_status st = fill_gaps(&space->layout, cands, k);
-    free(cands);
+        qsort(spans, k, sizeof *spans, compare_span_base);
+    memscape_status st = fill_gaps(&space->layout, spans, k, MEMSCAPE_TYPE_IMAGE,
+                                   MEMSCAPE_USAGE_IMAGE);
+    free(spans);
     return st;
 }
 
@@ -219,42 +284,56 @@ static memscape_status fill_with_modules(memscape_space *space)
 static memscape_status fill_with_environment_blocks(memscape_space *space)
 {
     size_t n = space->threads.count;
-    memscape_region *cands = calloc(n + 1, sizeof *cands);
-    if (!cands)
+    memscape_present *spans = calloc(n ? n : 1, sizeof *spans);
+    if (!spans)
         return MEMSCAPE_ENOMEM;
     const memscape_thread *t = space->threads.items;
     size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (t[i].teb == 0)
-            continue;
-        cands[k] = blank_region(t[i].teb, clip_size(t[i].teb, PAGE));
-        cands[k].type = MEMSCAPE_TYPE_PRIVATE;
-        cands[k++].usage = MEMSCAPE_USAGE_TEB;
-    }
-    if (space->peb) {
-        cands[k] = blank_region(space->peb, clip_size(space->peb, PAGE));
-        cands[k].type = MEMSCAPE_TYPE_PRIVATE;
-        cands[k++].usage = MEMSCAPE_USAGE_PEB;
-    }
+    for (size_t i = 0; i < n; i++)
+        if (t[i].teb)
+            spans[k++] = (memscape_present){t[i].teb, clip_size(t[i].teb, PAGE), 0};
     if (k > 1)
-        qsort(cands, k, sizeof *cands, compare_region_base);
-    memscape_status st = fill_gaps(&space->layout, cands, k);
-    free(cands);
+        qsort(spans, k, sizeof *spans, compare_span_base);
+    memscape_status st = fill_gaps(&space->layout, spans, k, MEMSCAPE_TYPE_PRIVATE,
+                                   MEMSCAPE_USAGE_TEB);
+    if (st == MEMSCAPE_OK && space->peb) {
+        memscape_present peb = {space->peb, clip_size(space->peb, PAGE), 0};
+        st = fill_gaps(&space->layout, &peb, 1, MEMSCAPE_TYPE_PRIVATE, MEMSCAPE_USAGE_PEB);
+    }
+    free(spans);
     return st;
 }
 
 static memscape_status fill_with_present(memscape_space *space)
 {
-    size_t n = space->present.count;
-    memscape_region *cands = calloc(n ? n : 1, sizeof *cands);
-    if (!cands)
-        return MEMSCAPE_ENOMEM;
+    return fill_gaps(&space->layout, space->present.items, space->present.count,
+                     MEMSCAPE_TYPE_NONE, MEMSCAPE_USAGE_OTHER);
+}
+
+/* How many pieces the split below makes: a first pass, so the regions are allocated once. */
+static size_t count_pieces(const memscape_space *space)
+{
+    const memscape_region *layout = space->layout.items;
     const memscape_present *p = space->present.items;
-    for (size_t i = 0; i < n; i++)
-        cands[i] = blank_region(p[i].base, p[i].size);
-    memscape_status st = fill_gaps(&space->layout, cands, n);
-    free(cands);
-    return st;
+    size_t np = space->present.count, j = 0, pieces = 0;
+    for (size_t i = 0; i < space->layout.count; i++) {
+        uint64_t pos = layout[i].base, end = region_end(&layout[i]);
+        while (j < np && p[j].base + p[j].size <= pos)
+            j++;
+        while (pos < end) {
+            uint64_t stop;
+            if (j < np && p[j].base <= pos) {
+                stop = p[j].base + p[j].size < end ? p[j].base + p[j].size : end;
+                if (stop == p[j].base + p[j].size)
+                    j++;
+            } else {
+                stop = j < np && p[j].base < end ? p[j].base : end;
+            }
+            pos = stop;
+            pieces++;
+        }
+    }
+    return pieces;
 }
 
 /* Split each layout region where its bytes start and stop being in the file. */
@@ -263,7 +342,7 @@ static memscape_status split_by_presence(memscape_space *space)
     const memscape_region *layout = space->layout.items;
     const memscape_present *p = space->present.items;
     size_t np = space->present.count, j = 0;
-    memscape_status st = memscape_vec_reserve(&space->regions, space->layout.count);
+    memscape_status st = memscape_vec_reserve(&space->regions, count_pieces(space));
     for (size_t i = 0; i < space->layout.count && st == MEMSCAPE_OK; i++) {
         const memscape_region *l = &layout[i];
         uint64_t pos = l->base, end = region_end(l);
@@ -296,28 +375,48 @@ static memscape_status split_by_presence(memscape_space *space)
 
 /* ---- usage ------------------------------------------------------------------------------- */
 
-static const memscape_space *g_sort_space; /* qsort has no context argument in C17 */
+typedef struct module_key {
+    uint64_t base;
+    uint32_t index;
+} module_key;
 
-static int compare_module_index(const void *a, const void *b)
+static int compare_module_key(const void *a, const void *b)
 {
-    const memscape_module *m = g_sort_space->modules.items;
-    uint64_t x = m[*(const uint32_t *)a].base, y = m[*(const uint32_t *)b].base;
-    return x < y ? -1 : x > y;
+    const module_key *x = a, *y = b;
+    if (x->base != y->base)
+        return x->base < y->base ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
 }
 
+/* Modules by base, and for each prefix the module reaching furthest, so that
+ * memscape_space_find_module() is one binary search even when modules overlap. */
 static memscape_status index_modules(memscape_space *space)
 {
     size_t n = space->modules.count;
+    if (n == 0)
+        return MEMSCAPE_OK;
+    module_key *keys = calloc(n, sizeof *keys);
+    if (!keys)
+        return MEMSCAPE_ENOMEM;
+    const memscape_module *m = space->modules.items;
+    for (size_t i = 0; i < n; i++)
+        keys[i] = (module_key){m[i].base, (uint32_t)i};
+    qsort(keys, n, sizeof *keys, compare_module_key);
     memscape_status st = memscape_vec_reserve(&space->modules_by_base, n);
-    for (uint32_t i = 0; i < n && st == MEMSCAPE_OK; i++)
-        st = memscape_vec_push(&space->modules_by_base, &i, NULL);
-    if (st != MEMSCAPE_OK)
-        return st;
-    g_sort_space = space;
-    if (n > 1)
-        qsort(space->modules_by_base.items, n, sizeof(uint32_t), compare_module_index);
-    g_sort_space = NULL;
-    return MEMSCAPE_OK;
+    if (st == MEMSCAPE_OK)
+        st = memscape_vec_reserve(&space->module_reach, n);
+    uint32_t best = 0;
+    for (size_t i = 0; i < n && st == MEMSCAPE_OK; i++) {
+        uint32_t k = keys[i].index;
+        if (i == 0 || memscape_end_clamped(m[k].base, m[k].size) >
+                          memscape_end_clamped(m[best].base, m[best].size))
+            best = k;
+        st = memscape_vec_push(&space->modules_by_base, &k, NULL);
+        if (st == MEMSCAPE_OK)
+            st = memscape_vec_push(&space->module_reach, &best, NULL);
+    }
+    free(keys);
+    return st;
 }
 
 static uint32_t module_for_region(const memscape_space *space, const memscape_region *r)
@@ -347,8 +446,9 @@ static size_t first_ending_after(const memscape_vec *v, uint64_t addr)
     return lo;
 }
 
-/* Mark the layout regions overlapping [base, base+size) whose usage is still unknown. Usage is
- * decided on the layout, before the split by presence, so every piece of a region shares it. */
+/* Mark the layout regions overlapping [base, base+size) whose usage is still unknown (TEB, PEB:
+ * a page each). Usage is decided on the layout, before the split by presence, so every piece
+ * of a region shares it. */
 static void mark_usage(memscape_space *space, uint64_t base, uint64_t size, memscape_usage usage,
                        uint32_t thread_index)
 {
@@ -370,6 +470,58 @@ static void mark_usage(memscape_space *space, uint64_t base, uint64_t size, mems
         if (r[i].type == MEMSCAPE_TYPE_NONE)
             r[i].type = MEMSCAPE_TYPE_PRIVATE;
     }
+}
+
+/* Can a stack claim this layout region? A region whose usage a reader already named stack
+ * (Linux "[stack]") still needs its owner. */
+static int stack_can_claim(const memscape_region *r)
+{
+    if (r->state == MEMSCAPE_STATE_FREE)
+        return 0;
+    return r->usage == MEMSCAPE_USAGE_OTHER ||
+           (r->usage == MEMSCAPE_USAGE_STACK && r->thread_index == MEMSCAPE_NO_INDEX);
+}
+
+/* The first region at or after i that a stack can still claim. next[] skips claimed and
+ * ineligible regions, halving paths as it goes, so each region is claimed once and passed
+ * over in near-constant time: threads sharing one huge stack cost no more than one. */
+static size_t next_claimable(size_t *next, size_t i)
+{
+    while (next[i] != i) {
+        next[i] = next[next[i]];
+        i = next[i];
+    }
+    return i;
+}
+
+/* Thread stacks, in the dump's thread order: the first thread to reach a region owns it. */
+static memscape_status mark_stacks(memscape_space *space)
+{
+    size_t n = space->layout.count;
+    memscape_region *r = space->layout.items;
+    size_t *next = calloc(n + 1, sizeof *next);
+    if (!next)
+        return MEMSCAPE_ENOMEM;
+    for (size_t i = 0; i < n; i++)
+        next[i] = stack_can_claim(&r[i]) ? i : i + 1;
+    next[n] = n;
+    const memscape_thread *t = space->threads.items;
+    for (size_t k = 0; k < space->threads.count; k++) {
+        if (t[k].stack_size == 0)
+            continue;
+        uint64_t end = memscape_end_clamped(t[k].stack_base, t[k].stack_size);
+        size_t i = next_claimable(next, first_ending_after(&space->layout, t[k].stack_base));
+        for (; i < n && r[i].base < end; i = next_claimable(next, i + 1)) {
+            r[i].usage = MEMSCAPE_USAGE_STACK;
+            r[i].thread_index = (uint32_t)k;
+            /* Stacks are private memory even where the dump does not say so. */
+            if (r[i].type == MEMSCAPE_TYPE_NONE)
+                r[i].type = MEMSCAPE_TYPE_PRIVATE;
+            next[i] = i + 1;
+        }
+    }
+    free(next);
+    return MEMSCAPE_OK;
 }
 
 /* The layout region holding addr, or NULL. */
@@ -422,7 +574,8 @@ static void mark_windows_heaps(memscape_space *space)
     for (uint64_t i = 0; i < count; i++) {
         uint64_t heap = read_pointer(space, list + i * (wide ? 8u : 4u), &ok);
         const memscape_region *r = ok && heap ? layout_region_at(space, heap) : NULL;
-        if (!r)
+        /* Already marked: the same heap listed twice would walk its allocation again. */
+        if (!r || r->usage == MEMSCAPE_USAGE_HEAP)
             continue;
         /* A heap segment is one allocation: every region sharing its allocation base. */
         uint64_t alloc = r->allocation_base;
@@ -435,7 +588,7 @@ static void mark_windows_heaps(memscape_space *space)
     }
 }
 
-static void derive_usage(memscape_space *space)
+static memscape_status derive_usage(memscape_space *space)
 {
     memscape_region *r = space->layout.items;
     for (size_t i = 0; i < space->layout.count; i++) {
@@ -445,11 +598,10 @@ static void derive_usage(memscape_space *space)
         if (r[i].module_index != MEMSCAPE_NO_INDEX && r[i].usage == MEMSCAPE_USAGE_OTHER)
             r[i].usage = MEMSCAPE_USAGE_IMAGE;
     }
+    memscape_status st = mark_stacks(space);
+    if (st != MEMSCAPE_OK)
+        return st;
     const memscape_thread *t = space->threads.items;
-    for (size_t i = 0; i < space->threads.count; i++)
-        if (t[i].stack_size)
-            mark_usage(space, t[i].stack_base, t[i].stack_size, MEMSCAPE_USAGE_STACK,
-                       (uint32_t)i);
     if (space->system.os == MEMSCAPE_OS_WINDOWS) {
         for (size_t i = 0; i < space->threads.count; i++)
             if (t[i].teb)
@@ -463,6 +615,7 @@ static void derive_usage(memscape_space *space)
         if (r[i].type == MEMSCAPE_TYPE_MAPPED && r[i].usage == MEMSCAPE_USAGE_OTHER &&
             r[i].state != MEMSCAPE_STATE_FREE)
             r[i].usage = MEMSCAPE_USAGE_MAPPED_FILE;
+    return MEMSCAPE_OK;
 }
 
 static int compare_handle_count(const void *a, const void *b)
@@ -493,7 +646,9 @@ memscape_status memscape_space_finalize(memscape_space *space, memscape_error *e
     if (st == MEMSCAPE_OK && space->system.os == MEMSCAPE_OS_WINDOWS)
         find_peb(space);
     if (st == MEMSCAPE_OK)
-        sort_and_trim(&space->layout, space, "memory layout");
+        st = sort_and_trim(&space->layout, space, "memory layout");
+    /* The limit bounded what the reader added; the fills below are bounded by their sources. */
+    space->layout.limit = SIZE_MAX / sizeof(memscape_region);
     if (st == MEMSCAPE_OK && !explicit_layout)
         st = fill_with_modules(space);
     if (st == MEMSCAPE_OK && !explicit_layout && space->system.os == MEMSCAPE_OS_WINDOWS)
@@ -501,13 +656,11 @@ memscape_status memscape_space_finalize(memscape_space *space, memscape_error *e
     if (st == MEMSCAPE_OK)
         st = fill_with_present(space);
     if (st == MEMSCAPE_OK)
-        derive_usage(space);
+        st = derive_usage(space);
     if (st == MEMSCAPE_OK)
         st = split_by_presence(space);
-    if (st == MEMSCAPE_ELIMIT)
-        return memscape_fail(err, st, MEMSCAPE_NO_OFFSET,
-                             "the merged layout has more than %u regions (limits.max_regions)",
-                             space->limits.max_regions);
+    /* The merged regions replace the layout entries: keep memory at one copy. */
+    memscape_vec_free(&space->layout);
     if (st != MEMSCAPE_OK)
         return memscape_fail(err, st, MEMSCAPE_NO_OFFSET, "building the layout: %s",
                              memscape_strerror(st));

@@ -18,6 +18,7 @@ extern "C" {
 #define MEMSCAPE_DEFAULT_MAX_RANGES         (1u << 21) /* memory ranges with bytes in the file */
 #define MEMSCAPE_DEFAULT_MAX_NOTE_SIZE      (64u << 20) /* one ELF note's descriptor */
 #define MEMSCAPE_DEFAULT_MAX_STRING         65536u     /* one name, path or comment, in bytes */
+#define MEMSCAPE_DEFAULT_MAX_STRING_TOTAL   (256u << 20) /* all text kept from one dump */
 #define MEMSCAPE_DEFAULT_MAX_TEXT_STREAM    (16u << 20) /* Linux maps/status/cmdline text */
 #define MEMSCAPE_DEFAULT_MAX_HANDLES        (1u << 20)
 #define MEMSCAPE_DEFAULT_MAX_ANNOTATIONS    4096u      /* comments + Crashpad annotations */
@@ -31,6 +32,11 @@ typedef struct memscape_limits {
     uint32_t max_ranges;
     uint32_t max_note_size;
     uint32_t max_string;
+    /** All strings kept from one dump together. The budget in force is the smaller of this
+     *  and 64 KiB + 4 x the file size: text decoded from a dump cannot legitimately outgrow
+     *  it (UTF-16 becomes at most 1.5 x as UTF-8), but many entries naming the same long
+     *  string could otherwise make a small file cost gigabytes. */
+    uint32_t max_string_total;
     uint32_t max_text_stream;
     uint32_t max_handles;
     uint32_t max_annotations;

@@ -38,8 +38,8 @@ static inline int memscape_in_bounds(uint64_t off, uint64_t len, uint64_t size)
     return off <= size && len <= size - off;
 }
 
-/** End of [base, base+size) clamped to the top of the address space: regions that reach the
- *  last byte (the vsyscall page ends at 2^64) are represented as ending at UINT64_MAX. */
+/** End of [base, base+size) clamped to the top of the address space: a range reaching 2^64
+ *  (only hostile dumps do; the vsyscall page ends at 0xffffffffff601000) ends at UINT64_MAX. */
 static inline uint64_t memscape_end_clamped(uint64_t base, uint64_t size)
 {
     return size > UINT64_MAX - base ? UINT64_MAX : base + size;
