@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "elf_core.h"
+#include "util/protect.h"
 
 /* e_ident indexes and values (gABI "ELF Identification"). */
 #define EI_NIDENT 16u
@@ -229,7 +230,8 @@ static memscape_status read_load(elf_core *core, const elf_table *t, uint64_t at
     l.filesz = addr_at(core, at + lay->p_filesz);
     l.memsz = addr_at(core, at + lay->p_memsz);
     l.flags = (uint32_t)u32_at(core, at + lay->p_flags);
-    /* Ending exactly at 2^64 is fine: the legacy vsyscall page sits at 0xffffffffff600000. */
+    /* Ending exactly at 2^64 is accepted; the model cannot represent that last byte and drops
+     * it with a warning (real cores end lower: the vsyscall page ends at 0xffffffffff601000). */
     if (l.memsz > 0 && l.memsz - 1 > UINT64_MAX - l.vaddr)
         return memscape_fail(core->err, MEMSCAPE_ECORRUPT, at + lay->p_memsz,
                              "program header %zu: p_vaddr 0x%llx + p_memsz 0x%llx passes the "
@@ -371,16 +373,11 @@ static memscape_status walk_notes(elf_core *core, const elf_table *t)
 
 /* ---- ranges and layout ------------------------------------------------------------------- */
 
-/* PF_R/PF_W/PF_X onto the Windows-style protection the model uses. Write without read
- * cannot be mapped on any Linux architecture, so it reads as RW. */
+/* PF_R/PF_W/PF_X onto the Windows-style protection the model uses. */
 static uint32_t protect_of(uint32_t flags)
 {
-    int r = (flags & ELF_PF_R) != 0, w = (flags & ELF_PF_W) != 0, x = (flags & ELF_PF_X) != 0;
-    if (x)
-        return w ? MEMSCAPE_PROT_RWX : r ? MEMSCAPE_PROT_RX : MEMSCAPE_PROT_X;
-    if (w)
-        return MEMSCAPE_PROT_RW;
-    return r ? MEMSCAPE_PROT_R : MEMSCAPE_PROT_NOACCESS;
+    return memscape_protect_from_rwx((flags & ELF_PF_R) != 0, (flags & ELF_PF_W) != 0,
+                                     (flags & ELF_PF_X) != 0);
 }
 
 static memscape_status add_load_range(elf_core *core, const elf_load *l, size_t index)

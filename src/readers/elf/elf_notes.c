@@ -489,17 +489,19 @@ memscape_status memscape_elf_walk_notes(elf_core *core, uint64_t off, uint64_t l
 
 /* ---- the signal -------------------------------------------------------------------------- */
 
-/* siginfo_t: int si_signo, si_errno, si_code; the union (si_addr first) is aligned to a long,
- * so si_addr is at 16 on 64-bit and 12 on 32-bit. */
+/* siginfo_t: int si_signo, si_errno, si_code (MIPS swaps them: si_signo, si_code, si_errno);
+ * the union (si_addr first) is aligned to a long, so si_addr is at 16 on 64-bit and 12 on
+ * 32-bit. */
 static void read_siginfo(elf_core *core, uint64_t at, uint64_t size, memscape_exception *e)
 {
     uint64_t addr_off = core->is64 ? 16u : 12u;
+    uint64_t code_off = core->machine == ELF_EM_MIPS ? 4u : 8u;
     if (size < 12) {
         memscape_space_warn(core->space, at, "NT_SIGINFO of 0x%llx bytes has no si_code",
                             (unsigned long long)size);
         return;
     }
-    e->flags = (uint32_t)memscape_cursor_uint_at(&core->file, at + 8, 4);
+    e->flags = (uint32_t)memscape_cursor_uint_at(&core->file, at + code_off, 4);
     if (size >= addr_off + core->word)
         e->address = memscape_cursor_uint_at(&core->file, at + addr_off, core->word);
 }

@@ -281,6 +281,8 @@ static memscape_arch arch_from(uint32_t code, uint32_t *pointer_size)
         {0, MEMSCAPE_ARCH_X86, 4},        {1, MEMSCAPE_ARCH_MIPS, 4},
         {3, MEMSCAPE_ARCH_PPC, 4},        {5, MEMSCAPE_ARCH_ARM, 4},
         {9, MEMSCAPE_ARCH_AMD64, 8},      {12, MEMSCAPE_ARCH_ARM64, 8},
+        /* ARM32_ON_WIN64 and IA32_ON_ARM64: 32-bit processes on 64-bit Windows. */
+        {13, MEMSCAPE_ARCH_ARM, 4},       {14, MEMSCAPE_ARCH_X86, 4},
         {0x8001, MEMSCAPE_ARCH_SPARC, 8}, {0x8002, MEMSCAPE_ARCH_PPC64, 8},
         {0x8003, MEMSCAPE_ARCH_ARM64, 8}, {0x8004, MEMSCAPE_ARCH_MIPS64, 8},
         {0x8006, MEMSCAPE_ARCH_RISCV64, 8},

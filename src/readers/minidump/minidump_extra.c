@@ -61,7 +61,7 @@ memscape_status memscape_mdmp_handles(memscape_mdmp *md)
     const mdmp_stream *s = memscape_mdmp_stream(md, MDMP_HANDLE_DATA);
     if (!s)
         return MEMSCAPE_OK;
-    mdmp_table tab;
+    mdmp_table tab = {0}; /* read even when the table check fails */
     memscape_status st = memscape_mdmp_table(md, s, 16, HANDLE_DESCRIPTOR_SIZE, 0,
                                              md->limits->max_handles, &tab);
     if (st != MEMSCAPE_OK)

@@ -294,7 +294,7 @@ static memscape_status read_thread_infos(memscape_mdmp *md, const thread_slot *s
     const mdmp_stream *s = memscape_mdmp_stream(md, MDMP_THREAD_INFO_LIST);
     if (!s)
         return MEMSCAPE_OK;
-    mdmp_table tab;
+    mdmp_table tab = {0}; /* read even when the table check fails */
     memscape_status st = memscape_mdmp_table(md, s, 12, THREAD_INFO_SIZE, 0,
                                              md->limits->max_threads, &tab);
     for (uint32_t i = 0; i < tab.count && st == MEMSCAPE_OK; i++) {
@@ -497,7 +497,7 @@ memscape_status memscape_mdmp_unloaded_modules(memscape_mdmp *md)
     const mdmp_stream *s = memscape_mdmp_stream(md, MDMP_UNLOADED_MODULE_LIST);
     if (!s)
         return MEMSCAPE_OK;
-    mdmp_table tab;
+    mdmp_table tab = {0}; /* read even when the table check fails */
     memscape_status st = memscape_mdmp_table(md, s, 12, UNLOADED_MODULE_SIZE, 0,
                                              md->limits->max_modules, &tab);
     for (uint32_t i = 0; i < tab.count && st == MEMSCAPE_OK; i++) {
@@ -585,7 +585,7 @@ memscape_status memscape_mdmp_memory_info(memscape_mdmp *md)
     const mdmp_stream *s = memscape_mdmp_stream(md, MDMP_MEMORY_INFO_LIST);
     if (!s)
         return MEMSCAPE_OK;
-    mdmp_table tab;
+    mdmp_table tab = {0}; /* read even when the table check fails */
     memscape_status st = memscape_mdmp_table(md, s, 16, MEMORY_INFO_SIZE, 1,
                                              md->limits->max_regions, &tab);
     for (uint32_t i = 0; i < tab.count && st == MEMSCAPE_OK; i++)

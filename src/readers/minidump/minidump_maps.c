@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "minidump_internal.h"
+#include "util/protect.h"
 
 /* A piece of the stream's text; not NUL-terminated. */
 typedef struct slice {
@@ -92,12 +93,7 @@ static int parse_line(slice line, maps_line *out)
 
 static uint32_t protect_from(const char perms[4])
 {
-    int r = perms[0] == 'r', w = perms[1] == 'w', x = perms[2] == 'x';
-    if (x)
-        return w ? MEMSCAPE_PROT_RWX : r ? MEMSCAPE_PROT_RX : MEMSCAPE_PROT_X;
-    if (w)
-        return MEMSCAPE_PROT_RW;   /* no CPU maps write-only pages */
-    return r ? MEMSCAPE_PROT_R : MEMSCAPE_PROT_NOACCESS;
+    return memscape_protect_from_rwx(perms[0] == 'r', perms[1] == 'w', perms[2] == 'x');
 }
 
 static int compare_slice(const void *a, const void *b)
