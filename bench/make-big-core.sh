@@ -13,6 +13,8 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=samples/gcore-lib.sh
+. "$here/../samples/gcore-lib.sh"
 work="$here/out"
 out=${1:-$work/big.core}
 size_mib=${SIZE_MIB:-2048}
@@ -72,26 +74,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
-for _ in $(seq 600); do
-    grep -q '^ready' "$ready" 2>/dev/null && break
-    kill -0 "$pid" 2>/dev/null || fail "bigproc exited before it was ready (out of memory?)"
-    sleep 0.1
-done
-grep -q '^ready' "$ready" || fail "bigproc did not get ready within 60 seconds"
+wait_until_ready "$pid" "$ready" 60 || fail "bigproc did not get ready (out of memory?)"
 
-prefix="$out.gcore-tmp"
-rm -f "$prefix.$pid"
 say "capturing process $pid with gcore; writing $size_mib MiB takes a little while ..."
 start=$(date +%s)
-if ! gcore -o "$prefix" "$pid" >"$log" 2>&1 || [ ! -s "$prefix.$pid" ]; then
-    tail -n 3 "$log" >&2
-    rm -f "$prefix.$pid"
+if ! gcore_to "$pid" "$out" "$log"; then
     cleanup
     trap - EXIT
     synthetic "gcore could not dump the process (log: $log)"
 fi
-mv -f "$prefix.$pid" "$out"
-rm -f "$log"
 say "wrote $out (REAL core from gcore; $(( $(stat -c %s "$out") / 1048576 )) MiB" \
     "in $(( $(date +%s) - start )) s)"
 echo "$out"

@@ -10,6 +10,8 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=samples/gcore-lib.sh
+. "$here/gcore-lib.sh"
 work="$here/out"
 out=${1:-$work/sample.core}
 me=make-core.sh
@@ -62,25 +64,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-for _ in $(seq 100); do
-    grep -q '^ready' "$ready" 2>/dev/null && break
-    kill -0 "$pid" 2>/dev/null || fail "the sample process exited before it was ready"
-    sleep 0.1
-done
-grep -q '^ready' "$ready" || fail "the sample process did not get ready within 10 seconds"
+wait_until_ready "$pid" "$ready" 10 || fail "the sample process did not get ready"
 
-# gcore writes PREFIX.PID; write it next to OUT and rename it, so OUT is exactly what was asked.
-prefix="$out.gcore-tmp"
-rm -f "$prefix.$pid"
 echo "$me: capturing process $pid with gcore" >&2
-if ! gcore -o "$prefix" "$pid" >"$log" 2>&1 || [ ! -s "$prefix.$pid" ]; then
-    tail -n 5 "$log" >&2
-    rm -f "$prefix.$pid"
+gcore_to "$pid" "$out" "$log" ||
     fail "gcore could not dump process $pid (full log: $log). If ptrace is denied in a" \
          "container, run it with --cap-add=SYS_PTRACE"
-fi
-mv -f "$prefix.$pid" "$out"
-rm -f "$log"
 
 size=$(stat -c %s "$out")
 echo "$me: wrote $out ($((size / 1024)) KiB; pid $pid, 5 threads, heap text, 2 mapped files)" >&2
