@@ -336,41 +336,76 @@ static size_t count_pieces(const memscape_space *space)
     return pieces;
 }
 
-/* Split each layout region where its bytes start and stop being in the file. */
+/* Index of the last present run starting below addr, or SIZE_MAX. */
+static size_t last_present_below(const memscape_space *space, uint64_t addr)
+{
+    const memscape_present *p = space->present.items;
+    size_t lo = 0, hi = space->present.count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (p[mid].base < addr)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo == 0 ? SIZE_MAX : lo - 1;
+}
+
+/* The piece of l ending at pos: present bytes from run k (when it reaches pos), else the
+ * absent stretch down to the run below. Returns the piece's start. */
+static uint64_t piece_below(const memscape_space *space, const memscape_region *l, size_t k,
+                            uint64_t pos, memscape_region *piece)
+{
+    const memscape_present *p = space->present.items;
+    *piece = *l;
+    uint64_t start;
+    if (k != SIZE_MAX && p[k].base + p[k].size >= pos) {
+        start = p[k].base > l->base ? p[k].base : l->base;
+        piece->file_offset = p[k].file_offset + (start - p[k].base);
+        piece->state = MEMSCAPE_STATE_COMMITTED;
+    } else {
+        uint64_t run_end = k != SIZE_MAX ? p[k].base + p[k].size : 0;
+        start = run_end > l->base ? run_end : l->base;
+        piece->file_offset = MEMSCAPE_NO_OFFSET;
+        if (piece->state == MEMSCAPE_STATE_COMMITTED)
+            piece->state = MEMSCAPE_STATE_NOT_CAPTURED;
+    }
+    piece->base = start;
+    piece->size = pos - start;
+    return start;
+}
+
+/* Split each layout region where its bytes start and stop being in the file, in place: the
+ * pieces are written from the back of the grown array, so a piece never lands on an entry not
+ * yet read (entries before i make at least i pieces), and the layout becomes the regions
+ * without a second copy. */
 static memscape_status split_by_presence(memscape_space *space)
 {
-    const memscape_region *layout = space->layout.items;
-    const memscape_present *p = space->present.items;
-    size_t np = space->present.count, j = 0;
-    memscape_status st = memscape_vec_reserve(&space->regions, count_pieces(space));
-    for (size_t i = 0; i < space->layout.count && st == MEMSCAPE_OK; i++) {
-        const memscape_region *l = &layout[i];
-        uint64_t pos = l->base, end = region_end(l);
-        while (j < np && p[j].base + p[j].size <= pos)
-            j++;
-        while (pos < end && st == MEMSCAPE_OK) {
-            memscape_region piece = *l;
-            piece.base = pos;
-            if (j < np && p[j].base <= pos) {
-                uint64_t stop = p[j].base + p[j].size < end ? p[j].base + p[j].size : end;
-                piece.size = stop - pos;
-                piece.file_offset = p[j].file_offset + (pos - p[j].base);
-                piece.state = MEMSCAPE_STATE_COMMITTED;
-                if (stop == p[j].base + p[j].size)
-                    j++;
-                pos = stop;
-            } else {
-                uint64_t stop = j < np && p[j].base < end ? p[j].base : end;
-                piece.size = stop - pos;
-                piece.file_offset = MEMSCAPE_NO_OFFSET;
-                if (piece.state == MEMSCAPE_STATE_COMMITTED)
-                    piece.state = MEMSCAPE_STATE_NOT_CAPTURED;
-                pos = stop;
-            }
-            st = memscape_vec_push(&space->regions, &piece, NULL);
+    size_t count = space->layout.count, pieces = count_pieces(space);
+    memscape_status st = memscape_vec_reserve(&space->layout, pieces);
+    if (st != MEMSCAPE_OK)
+        return st;
+    memscape_region *r = space->layout.items;
+    size_t w = pieces;
+    for (size_t i = count; i-- > 0;) {
+        const memscape_region l = r[i];
+        size_t k = last_present_below(space, region_end(&l));
+        for (uint64_t pos = region_end(&l); pos > l.base;) {
+            memscape_region piece;
+            pos = piece_below(space, &l, k, pos, &piece);
+            const memscape_present *p = space->present.items;
+            if (k != SIZE_MAX && pos <= p[k].base)
+                k = k > 0 ? k - 1 : SIZE_MAX;
+            r[--w] = piece;
         }
     }
-    return st;
+    /* The layout's storage, now holding the regions, moves over whole. */
+    memscape_vec_free(&space->regions);
+    space->regions = space->layout;
+    space->regions.count = pieces;
+    space->regions.limit = SIZE_MAX / sizeof(memscape_region);
+    memscape_vec_init(&space->layout, sizeof(memscape_region), 0);
+    return MEMSCAPE_OK;
 }
 
 /* ---- usage ------------------------------------------------------------------------------- */
@@ -659,8 +694,6 @@ memscape_status memscape_space_finalize(memscape_space *space, memscape_error *e
         st = derive_usage(space);
     if (st == MEMSCAPE_OK)
         st = split_by_presence(space);
-    /* The merged regions replace the layout entries: keep memory at one copy. */
-    memscape_vec_free(&space->layout);
     if (st != MEMSCAPE_OK)
         return memscape_fail(err, st, MEMSCAPE_NO_OFFSET, "building the layout: %s",
                              memscape_strerror(st));
