@@ -60,7 +60,13 @@ MEMSCAPE_API memscape_status memscape_layout_new(memscape_layout **out,
                                                  memscape_error *err);
 
 /** Rebuild a layout from its parts (as stored in a picture's metadata): curve, size, cell
- *  size and the segments in cell order. Checks that the segments are consistent. */
+ *  size and the segments in cell order. Checks that the segments are consistent, as
+ *  memscape_layout_new() makes them: contiguous from cell 0, address runs and gaps
+ *  alternating (a run first and last), each gap spanning exactly the addresses between its
+ *  runs, cell counts matching bytes and cell_bytes (a gap: compact or true-scale count).
+ *  Fails with MEMSCAPE_EINVAL for a curve, size or cell_bytes (0) memscape_layout_new() would
+ *  refuse, MEMSCAPE_ECORRUPT for any inconsistent or overflowing segment. The segments are
+ *  copied; on failure *out is untouched. */
 MEMSCAPE_API memscape_status memscape_layout_from_segments(memscape_layout **out,
                                                            memscape_curve curve,
                                                            uint32_t width, uint32_t height,
@@ -79,10 +85,10 @@ MEMSCAPE_API uint64_t memscape_layout_used_cells(const memscape_layout *layout);
 MEMSCAPE_API const memscape_segment *memscape_layout_segments(const memscape_layout *layout,
                                                               size_t *count);
 
-/** Pixel of cell index (cell < width*height). */
+/** Pixel of cell index (cell < width*height; otherwise *x = *y = UINT32_MAX). */
 MEMSCAPE_API void memscape_layout_cell_to_xy(const memscape_layout *layout, uint64_t cell,
                                              uint32_t *x, uint32_t *y);
-/** Cell index of pixel (x < width, y < height). */
+/** Cell index of pixel (x < width, y < height; otherwise width*height, a padding cell). */
 MEMSCAPE_API uint64_t memscape_layout_xy_to_cell(const memscape_layout *layout, uint32_t x,
                                                  uint32_t y);
 
@@ -103,7 +109,8 @@ MEMSCAPE_API memscape_cell_kind memscape_layout_cell_info(const memscape_layout 
 MEMSCAPE_API int memscape_layout_addr_to_cell(const memscape_layout *layout, uint64_t addr,
                                               uint64_t *cell);
 
-MEMSCAPE_API const char *memscape_curve_name(memscape_curve curve); /* "scan", "hilbert", "zorder" */
+/** "scan", "hilbert" or "zorder"; "unknown" for any other value, never NULL. */
+MEMSCAPE_API const char *memscape_curve_name(memscape_curve curve);
 
 #ifdef __cplusplus
 }
