@@ -31,8 +31,11 @@ typedef struct memscape_rgb {
 #define MEMSCAPE_PALETTE_MAX_NAME   64u
 
 /** Parse palette text (len bytes; need not be NUL-terminated). On a malformed file fails with
- *  MEMSCAPE_ECORRUPT; err->offset is the byte offset of the bad line and err->msg begins with
- *  "line N: ". */
+ *  MEMSCAPE_ECORRUPT, or MEMSCAPE_ELIMIT above MEMSCAPE_PALETTE_MAX_BYTES or _MAX_ENTRIES;
+ *  err->offset is the byte offset of the bad line and err->msg begins with "line N: "
+ *  (problems only the end reveals, such as a missing header, are on the line after the last,
+ *  at offset len). On success *out is a new palette the caller frees with
+ *  memscape_palette_free(). */
 MEMSCAPE_API memscape_status memscape_palette_parse(memscape_palette **out, const char *text,
                                                     size_t len, memscape_error *err);
 
@@ -54,12 +57,22 @@ MEMSCAPE_API memscape_rgb memscape_palette_at(const memscape_palette *palette, d
 
 /** Number of stops (continuous) or classes (categorical). */
 MEMSCAPE_API size_t memscape_palette_count(const memscape_palette *palette);
-/** Entry i: its colour, and its class name (categorical) or stop position (continuous). */
+/** Entry i: its colour, and its class name (categorical; NULL for continuous) and position
+ *  (continuous: the stop; categorical: the t that at() maps to it). Black, NULL and 0 when i is
+ *  out of range. The name is borrowed until memscape_palette_free(). */
 MEMSCAPE_API memscape_rgb memscape_palette_entry(const memscape_palette *palette, size_t i,
                                                  const char **name, double *position);
 /** Categorical: the colour of a class by name; returns 0 when the palette has no such class. */
 MEMSCAPE_API int memscape_palette_class(const memscape_palette *palette, const char *name,
                                         memscape_rgb *rgb);
+
+/** The palette as a ParaView colour-map preset (JSON, importable through "Import Presets"):
+ *  an array holding one object with "Name", "ColorSpace": "RGB" and "RGBPoints" (x, r, g, b
+ *  with r, g, b in 0..1; x is the stop position, or the class index for a categorical
+ *  palette, which also gets "Annotations" and "IndexedColors"). On success *out is a
+ *  NUL-terminated string the caller frees with free(). */
+MEMSCAPE_API memscape_status memscape_palette_paraview_json(const memscape_palette *palette,
+                                                            char **out, memscape_error *err);
 
 #ifdef __cplusplus
 }
