@@ -7,6 +7,9 @@
 
 static const cli_command commands[] = {
     {"info", "show what a dump holds: format, modules, threads, memory, exception", cli_info},
+    {"render", "picture the memory space as a PNG (views, layouts, palettes)", cli_render},
+    {"locate", "say which address, region and module a pixel of a picture shows", cli_locate},
+    {"palettes", "list the palettes, preview them, export one for ParaView", cli_palettes},
 };
 
 static void print_help(FILE *out)

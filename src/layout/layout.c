@@ -207,7 +207,7 @@ static memscape_status build_segments(memscape_layout **out, const address_run *
                                       int true_scale, memscape_error *err)
 {
     memscape_layout *layout = NULL;
-    memscape_status st = alloc_layout(&layout, grid, cell_bytes, 2 * n - 1, err);
+    memscape_status st = alloc_layout(&layout, grid, cell_bytes, n ? 2 * n - 1 : 0, err);
     if (st != MEMSCAPE_OK)
         return st;
     for (size_t i = 0; i < n; i++) {
@@ -264,7 +264,12 @@ memscape_status memscape_layout_new(memscape_layout **out, const memscape_space 
     if (st != MEMSCAPE_OK)
         return st;
     uint64_t cell_bytes = opts->cell_bytes;
-    if (n == 0)
+    int whole_space = opts->lo == 0 && opts->hi == 0;
+    /* A dump with no memory at all (a core of registers only) still makes a picture: all
+     * padding. An empty selection the user asked for is a mistake worth saying. */
+    if (n == 0 && whole_space)
+        cell_bytes = cell_bytes ? cell_bytes : 1;
+    else if (n == 0)
         st = memscape_fail(err, MEMSCAPE_EINVAL, MEMSCAPE_NO_OFFSET,
                            "nothing to picture in [0x%" PRIx64 ", 0x%" PRIx64 "): no committed "
                            "or not-captured memory there", lo, hi);

@@ -601,13 +601,25 @@ static void test_layout_range_clips(void **state)
     assert_null(layout);
     memscape_space_free(space);
 
-    /* Nothing but reserved and free memory: nothing to picture. */
+    /* Nothing but reserved and free memory: the whole space makes a picture of padding (a
+     * core of registers only still renders); a range over it is nothing to picture. */
     memscape_region e[] = {entry(0x90000, 0x1000, MEMSCAPE_STATE_RESERVED)};
     memscape_space *empty;
     assert_int_equal(memscape_space_new(&empty, file_bytes, FILE_SIZE, NULL), MEMSCAPE_OK);
     assert_int_equal(memscape_space_add_layout(empty, &e[0]), MEMSCAPE_OK);
     assert_int_equal(memscape_space_finalize(empty, &err), MEMSCAPE_OK);
     o.lo = o.hi = 0;
+    assert_int_equal(memscape_layout_new(&layout, empty, &o, &err), MEMSCAPE_OK);
+    size_t segments;
+    memscape_layout_segments(layout, &segments);
+    assert_int_equal(segments, 0);
+    assert_int_equal(memscape_layout_used_cells(layout), 0);
+    uint64_t a, b;
+    assert_int_equal(memscape_layout_cell_info(layout, 0, &a, &b), MEMSCAPE_CELL_PADDING);
+    memscape_layout_free(layout);
+    layout = NULL;
+    o.lo = 0x90000;
+    o.hi = 0x91000;
     assert_int_equal(memscape_layout_new(&layout, empty, &o, &err), MEMSCAPE_EINVAL);
     assert_non_null(strstr(err.msg, "nothing to picture"));
     memscape_space_free(empty);

@@ -1,0 +1,463 @@
+/* SPDX-License-Identifier: MIT */
+/* `memscape render DUMP -o OUT.png`: fold the address space into a raster and colour it.
+ * The picture carries its map (map.h) so `memscape locate` can trace any pixel back. */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "map.h"
+#include "text.h"
+
+typedef struct render_options {
+    const char *dump;
+    const char *out;
+    const char *map_out;
+    const char *palette;
+    memscape_view view;
+    int dump2picture;
+    unsigned bpp;
+    memscape_layout_options layout;
+    const char *module;
+    int zlib_level;
+    uint32_t dpi;
+    unsigned threads;
+    int quiet;
+    memscape_open_options open;
+} render_options;
+
+static void print_usage(FILE *out)
+{
+    fprintf(out,
+            "Usage: memscape render [options] DUMP -o OUT.png\n"
+            "\n"
+            "Picture a dump's memory space: each pixel is a cell of the address space.\n"
+            "\n"
+            "Options:\n"
+            "  -o, --output OUT.png   the picture (written to OUT.png.tmp, then renamed)\n"
+            "  --view VIEW            bytes, classes, entropy, regions, modules, pointers, or\n"
+            "                         dump2picture (the file's raw bytes; see --bpp)\n"
+            "                         (default: regions)\n"
+            "  --layout CURVE         hilbert (default), zorder or scan\n"
+            "  --size WxH             picture size in pixels (default 1024x1024)\n"
+            "  --cell BYTES           bytes per pixel (default: the smallest power of two\n"
+            "                         that fits)\n"
+            "  --compact              collapse gaps into thin separators (default)\n"
+            "  --true-scale           keep distances: gaps take their real size\n"
+            "  --range ADDR-ADDR      picture only this address range\n"
+            "  --module NAME          picture only this module's image (name or file name)\n"
+            "  --palette NAME|FILE    a built-in palette or a palette file\n"
+            "                         (memscape palettes lists them)\n"
+            "  --bpp 8|16|24|32       dump2picture: bits per pixel (default 8)\n"
+            "  --zlib N               PNG compression level 0-9 (default 6)\n"
+            "  --dpi N                print resolution written into the PNG\n"
+            "  --map OUT.json         also write the picture's map (layout, regions, modules)\n"
+            "  --threads N            worker threads (default: one per CPU)\n"
+            "  --raw [--base ADDR]    read DUMP as raw bytes at ADDR\n"
+            "  -q, --quiet            no progress on stderr\n"
+            "  -h, --help             show this help\n"
+            "\n"
+            "Annotated posters (--annotate, PDF and SVG) are not available yet.\n");
+}
+
+#define SHORT_USAGE "Usage: memscape render [options] DUMP -o OUT.png\n"
+#define usage_error(...) \
+    (cli_usage_error("render", __VA_ARGS__), fputs(SHORT_USAGE, stderr), CLI_USAGE)
+
+enum {
+    OPT_VIEW = 256, OPT_LAYOUT, OPT_SIZE, OPT_CELL, OPT_COMPACT, OPT_TRUE_SCALE, OPT_RANGE,
+    OPT_MODULE, OPT_PALETTE, OPT_BPP, OPT_ZLIB, OPT_DPI, OPT_MAP, OPT_THREADS, OPT_RAW,
+    OPT_BASE, OPT_ANNOTATE
+};
+
+static const struct option long_options[] = {
+    {"output", required_argument, NULL, 'o'},   {"view", required_argument, NULL, OPT_VIEW},
+    {"layout", required_argument, NULL, OPT_LAYOUT}, {"size", required_argument, NULL, OPT_SIZE},
+    {"cell", required_argument, NULL, OPT_CELL}, {"compact", no_argument, NULL, OPT_COMPACT},
+    {"true-scale", no_argument, NULL, OPT_TRUE_SCALE},
+    {"range", required_argument, NULL, OPT_RANGE},
+    {"module", required_argument, NULL, OPT_MODULE},
+    {"palette", required_argument, NULL, OPT_PALETTE},
+    {"bpp", required_argument, NULL, OPT_BPP},   {"zlib", required_argument, NULL, OPT_ZLIB},
+    {"dpi", required_argument, NULL, OPT_DPI},   {"map", required_argument, NULL, OPT_MAP},
+    {"threads", required_argument, NULL, OPT_THREADS}, {"raw", no_argument, NULL, OPT_RAW},
+    {"base", required_argument, NULL, OPT_BASE}, {"annotate", no_argument, NULL, OPT_ANNOTATE},
+    {"quiet", no_argument, NULL, 'q'},          {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+/* A small decimal count for an option, within [lo, hi]. */
+static int parse_count(const char *text, uint64_t lo, uint64_t hi, uint64_t *out)
+{
+    uint64_t v;
+    if (cli_parse_u64(text, &v) != 0 || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int parse_size(const char *text, uint32_t *w, uint32_t *h)
+{
+    const char *x = strchr(text, 'x');
+    if (!x || x == text)
+        return -1;
+    char width[24];
+    size_t n = (size_t)(x - text);
+    if (n >= sizeof width)
+        return -1;
+    memcpy(width, text, n);
+    width[n] = '\0';
+    uint64_t a, b;
+    if (parse_count(width, 1, MEMSCAPE_LAYOUT_MAX_SIDE, &a) != 0 ||
+        parse_count(x + 1, 1, MEMSCAPE_LAYOUT_MAX_SIDE, &b) != 0)
+        return -1;
+    *w = (uint32_t)a;
+    *h = (uint32_t)b;
+    return 0;
+}
+
+static int parse_range(const char *text, uint64_t *lo, uint64_t *hi)
+{
+    const char *dash = strchr(text, '-');
+    if (!dash || dash == text)
+        return -1;
+    char first[48];
+    size_t n = (size_t)(dash - text);
+    if (n >= sizeof first)
+        return -1;
+    memcpy(first, text, n);
+    first[n] = '\0';
+    return cli_parse_u64(first, lo) == 0 && cli_parse_u64(dash + 1, hi) == 0 && *lo < *hi ? 0
+                                                                                          : -1;
+}
+
+static int parse_view(const char *name, render_options *o)
+{
+    if (strcmp(name, "dump2picture") == 0) {
+        o->dump2picture = 1;
+        return 0;
+    }
+    return memscape_view_parse(name, &o->view) ? 0 : -1;
+}
+
+static int parse_curve(const char *name, memscape_curve *curve)
+{
+    for (int c = MEMSCAPE_CURVE_SCAN; c <= MEMSCAPE_CURVE_ZORDER; c++) {
+        if (strcmp(name, memscape_curve_name((memscape_curve)c)) == 0) {
+            *curve = (memscape_curve)c;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+static int parse_option(int c, const char *arg, render_options *o)
+{
+    uint64_t v;
+    switch (c) {
+    case 'o': o->out = arg; return -1;
+    case 'q': o->quiet = 1; return -1;
+    case OPT_VIEW:
+        if (parse_view(arg, o) != 0)
+            return usage_error("--view: unknown view '%s'", arg);
+        return -1;
+    case OPT_LAYOUT:
+        if (parse_curve(arg, &o->layout.curve) != 0)
+            return usage_error("--layout: '%s' is not hilbert, zorder or scan", arg);
+        return -1;
+    case OPT_SIZE:
+        if (parse_size(arg, &o->layout.width, &o->layout.height) != 0)
+            return usage_error("--size: '%s' is not WxH with sides from 1 to %u", arg,
+                               MEMSCAPE_LAYOUT_MAX_SIDE);
+        return -1;
+    case OPT_CELL:
+        if (parse_count(arg, 1, UINT64_MAX, &o->layout.cell_bytes) != 0)
+            return usage_error("--cell: '%s' is not a positive number of bytes", arg);
+        return -1;
+    case OPT_COMPACT: o->layout.true_scale = 0; return -1;
+    case OPT_TRUE_SCALE: o->layout.true_scale = 1; return -1;
+    case OPT_RANGE:
+        if (parse_range(arg, &o->layout.lo, &o->layout.hi) != 0)
+            return usage_error("--range: '%s' is not ADDR-ADDR with the first below the second",
+                               arg);
+        return -1;
+    case OPT_MODULE: o->module = arg; return -1;
+    case OPT_PALETTE: o->palette = arg; return -1;
+    case OPT_BPP:
+        if (parse_count(arg, 8, 32, &v) != 0 || v % 8 != 0)
+            return usage_error("--bpp: '%s' is not 8, 16, 24 or 32", arg);
+        o->bpp = (unsigned)v;
+        return -1;
+    case OPT_ZLIB:
+        if (parse_count(arg, 0, 9, &v) != 0)
+            return usage_error("--zlib: '%s' is not a level from 0 to 9", arg);
+        o->zlib_level = (int)v;
+        return -1;
+    case OPT_DPI:
+        if (parse_count(arg, 1, 100000, &v) != 0)
+            return usage_error("--dpi: '%s' is not from 1 to 100000", arg);
+        o->dpi = (uint32_t)v;
+        return -1;
+    case OPT_MAP: o->map_out = arg; return -1;
+    case OPT_THREADS:
+        if (parse_count(arg, 1, 1024, &v) != 0)
+            return usage_error("--threads: '%s' is not from 1 to 1024", arg);
+        o->threads = (unsigned)v;
+        return -1;
+    case OPT_RAW: o->open.raw = 1; return -1;
+    case OPT_BASE:
+        if (cli_parse_u64(arg, &o->open.raw_base) != 0)
+            return usage_error("--base: '%s' is not an address", arg);
+        return -1;
+    case OPT_ANNOTATE:
+        return usage_error("--annotate: annotated posters (PDF, SVG) are not available yet");
+    default:
+        return usage_error("unknown option");
+    }
+}
+
+static int parse_options(int argc, char **argv, render_options *o)
+{
+    opterr = 0;
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, ":o:qh", long_options, NULL)) != -1) {
+        if (c == 'h') {
+            print_usage(stdout);
+            return CLI_OK;
+        }
+        if (c == ':')
+            return usage_error("option '%s' needs a value", argv[optind - 1]);
+        if (c == '?')
+            return usage_error("unknown option '%s'", argv[optind - 1]);
+        int status = parse_option(c, optarg, o);
+        if (status >= 0)
+            return status;
+    }
+    if (optind >= argc)
+        return usage_error("missing DUMP");
+    if (argc - optind > 1)
+        return usage_error("one DUMP at a time");
+    o->dump = argv[optind];
+    if (!o->out)
+        return usage_error("missing -o OUT.png");
+    size_t len = strlen(o->out);
+    if (len < 4 || strcmp(o->out + len - 4, ".png") != 0)
+        return usage_error("-o: only PNG output is available yet (OUT.png)");
+    return -1;
+}
+
+/* ---- the work ---------------------------------------------------------------------------- */
+
+static int fail_with(const char *what, const memscape_error *err)
+{
+    cli_report(what, err);
+    return CLI_FAILED;
+}
+
+static int load_palette(const render_options *o, memscape_palette **out)
+{
+    const char *name = o->palette ? o->palette : memscape_view_default_palette(o->view);
+    memscape_error err = {0};
+    if (memscape_palette_builtin(out, name, &err) == MEMSCAPE_OK)
+        return CLI_OK;
+    /* Not a built-in: a palette file. */
+    FILE *f = fopen(name, "rb");
+    if (!f) {
+        fprintf(stderr, "memscape: render: --palette: '%s' is neither a built-in palette nor a "
+                        "readable file (memscape palettes lists them)\n", name);
+        return CLI_FAILED;
+    }
+    char *text = malloc(MEMSCAPE_PALETTE_MAX_BYTES + 1);
+    size_t len = text ? fread(text, 1, MEMSCAPE_PALETTE_MAX_BYTES + 1, f) : 0;
+    fclose(f);
+    if (!text || len > MEMSCAPE_PALETTE_MAX_BYTES) {
+        free(text);
+        fprintf(stderr, "memscape: %s: larger than %u bytes: not a palette\n", name,
+                MEMSCAPE_PALETTE_MAX_BYTES);
+        return CLI_FAILED;
+    }
+    memscape_status st = memscape_palette_parse(out, text, len, &err);
+    free(text);
+    return st == MEMSCAPE_OK ? CLI_OK : fail_with(name, &err);
+}
+
+/* --module NAME: the range of the module whose path or file name is NAME. */
+static int module_range(const memscape_space *space, const char *name, uint64_t *lo,
+                        uint64_t *hi)
+{
+    size_t n;
+    const memscape_module *m = memscape_space_modules(space, &n);
+    for (size_t i = 0; i < n; i++) {
+        const char *slash = strrchr(m[i].name, '/');
+        const char *back = strrchr(m[i].name, '\\');
+        const char *base = slash > back ? slash + 1 : back ? back + 1 : m[i].name;
+        if (strcmp(m[i].name, name) == 0 || strcasecmp(base, name) == 0) {
+            *lo = m[i].base;
+            *hi = m[i].size > UINT64_MAX - m[i].base ? UINT64_MAX : m[i].base + m[i].size;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+static void progress(void *ctx, uint64_t done, uint64_t total)
+{
+    (void)ctx;
+    if (total)
+        fprintf(stderr, "\rmemscape: render: %3u%%", (unsigned)(done * 100 / total));
+}
+
+static int write_png(const render_options *o, const memscape_raster *raster, const char *map,
+                     const char *view_name, const memscape_dump *dump)
+{
+    char size_text[32], version[32];
+    snprintf(size_text, sizeof size_text, "%" PRIu64, memscape_dump_file_size(dump));
+    snprintf(version, sizeof version, "memscape %s", memscape_version());
+    memscape_png_text text[] = {
+        {"Software", version},           {"memscape-source", o->dump},
+        {"memscape-source-size", size_text}, {"memscape-view", view_name},
+        {CLI_MAP_KEY, map ? map : ""},
+    };
+    memscape_png_options png = {
+        .zlib_level = o->zlib_level, .dpi = o->dpi, .allow_indexed = 1,
+        .text = text, .text_count = sizeof text / sizeof text[0] - (map ? 0 : 1),
+    };
+    memscape_error err = {0};
+    if (memscape_png_write(o->out, raster, &png, &err) != MEMSCAPE_OK)
+        return fail_with(o->out, &err);
+    return CLI_OK;
+}
+
+/* Dump2Picture pictures the file, not the space: open it raw, and the one range covering it
+ * is the mapping itself (zero-copy). */
+static int render_dump2picture(const render_options *o)
+{
+    memscape_open_options raw = o->open;
+    raw.raw = 1;
+    raw.raw_base = 0;
+    memscape_dump *dump;
+    memscape_error err = {0};
+    if (memscape_dump_open(&dump, o->dump, &raw, &err) != MEMSCAPE_OK)
+        return fail_with(o->dump, &err);
+    memscape_chunk_iter it;
+    memscape_chunk chunk = {0};
+    memscape_chunks_begin(&it, memscape_dump_space(dump), 0, UINT64_MAX, 0);
+    int have = memscape_chunks_next(&it, &chunk);
+    memscape_raster raster = {0};
+    int status = CLI_FAILED;
+    if (memscape_render_dump2picture(&raster, have ? chunk.data : (const uint8_t *)"",
+                                     have ? chunk.size : 0, o->bpp ? o->bpp : 8,
+                                     &err) != MEMSCAPE_OK)
+        status = fail_with(o->dump, &err);
+    else
+        status = write_png(o, &raster, NULL, "dump2picture", dump);
+    memscape_raster_free(&raster);
+    memscape_dump_free(dump);
+    return status;
+}
+
+static int write_map_json(const render_options *o, const char *view,
+                          const memscape_layout *layout, const memscape_dump *dump)
+{
+    /* Same rule as pictures: a temporary name, then rename, so a failure leaves no half file. */
+    size_t len = strlen(o->map_out);
+    char *tmp = malloc(len + 5);
+    if (!tmp)
+        return CLI_FAILED;
+    memcpy(tmp, o->map_out, len);
+    memcpy(tmp + len, ".tmp", 5);
+    FILE *f = fopen(tmp, "w");
+    int ok = f != NULL;
+    if (ok) {
+        cli_map_json(f, o->dump, memscape_dump_file_size(dump), view, layout,
+                     memscape_dump_space(dump));
+        ok = fflush(f) == 0 && !ferror(f);
+        ok = fclose(f) == 0 && ok;
+    }
+    if (ok && rename(tmp, o->map_out) == 0) {
+        free(tmp);
+        return CLI_OK;
+    }
+    fprintf(stderr, "memscape: %s: cannot write the map: %s\n", o->map_out, strerror(errno));
+    unlink(tmp);
+    free(tmp);
+    return CLI_FAILED;
+}
+
+static int render_view(const render_options *o, const memscape_dump *dump,
+                       const memscape_palette *palette)
+{
+    const memscape_space *space = memscape_dump_space(dump);
+    memscape_layout_options lo = o->layout;
+    if (o->module && module_range(space, o->module, &lo.lo, &lo.hi) != 0) {
+        fprintf(stderr, "memscape: render: --module: no module named '%s' in %s\n", o->module,
+                o->dump);
+        return CLI_FAILED;
+    }
+    memscape_error err = {0};
+    memscape_layout *layout = NULL;
+    memscape_grid *grid = NULL;
+    memscape_raster raster = {0};
+    char *map = NULL;
+    int status = CLI_FAILED;
+    memscape_grid_options go = {.threads = o->threads};
+    if (!o->quiet && isatty(2))
+        go.progress = progress;
+    if (memscape_layout_new(&layout, space, &lo, &err) != MEMSCAPE_OK ||
+        memscape_grid_compute(&grid, space, layout, &go, &err) != MEMSCAPE_OK ||
+        memscape_render_view(&raster, grid, layout, o->view, palette, &err) != MEMSCAPE_OK) {
+        if (go.progress)
+            fputc('\n', stderr);
+        status = fail_with(o->dump, &err);
+        goto done;
+    }
+    if (go.progress)
+        fputs("\r\033[K", stderr);
+    const char *view = memscape_view_name(o->view);
+    map = cli_map_text(o->dump, memscape_dump_file_size(dump), view, layout, space);
+    if (!map) {
+        fprintf(stderr, "memscape: render: out of memory\n");
+        goto done;
+    }
+    status = write_png(o, &raster, map, view, dump);
+    if (status == CLI_OK && o->map_out)
+        status = write_map_json(o, view, layout, dump);
+done:
+    free(map);
+    memscape_raster_free(&raster);
+    memscape_grid_free(grid);
+    memscape_layout_free(layout);
+    return status;
+}
+
+int cli_render(int argc, char **argv)
+{
+    render_options o = {0};
+    o.zlib_level = 6;
+    o.view = MEMSCAPE_VIEW_REGIONS;
+    o.layout.curve = MEMSCAPE_CURVE_HILBERT;
+    int status = parse_options(argc, argv, &o);
+    if (status >= 0)
+        return status;
+    if (o.dump2picture)
+        return render_dump2picture(&o);
+    memscape_palette *palette = NULL;
+    status = load_palette(&o, &palette);
+    if (status != CLI_OK)
+        return status;
+    memscape_dump *dump;
+    memscape_error err = {0};
+    if (memscape_dump_open(&dump, o.dump, &o.open, &err) != MEMSCAPE_OK) {
+        memscape_palette_free(palette);
+        return fail_with(o.dump, &err);
+    }
+    status = render_view(&o, dump, palette);
+    memscape_dump_free(dump);
+    memscape_palette_free(palette);
+    return status;
+}

@@ -1,0 +1,147 @@
+# SPDX-License-Identifier: MIT
+"""memscape render, locate and palettes, run as a user would. Pictures are decoded with the
+test's own PNG reader (pngread.py) and checked against values the test computes from the bytes
+it wrote; every view renders for every corpus dump that opens."""
+import json
+import os
+import sys
+import tempfile
+
+from clitest import check, finish, run
+from pngread import read_png
+
+SIDE = 64
+
+
+def test_help(memscape):
+    for command in ('render', 'locate', 'palettes'):
+        status, out, _ = run(memscape, command, '--help')
+        check(status == 0 and b'Usage: memscape ' + command.encode() in out,
+              f'{command} --help: exit {status}')
+    for args in (['render'], ['render', 'x.dmp'], ['render', 'x.dmp', '-o', 'x.pdf'],
+                 ['render', '--view', 'nope', 'x', '-o', 'x.png'],
+                 ['render', '--size', '0x5', 'x', '-o', 'x.png'], ['locate', 'x.png', '1'],
+                 ['palettes', 'extra']):
+        status, _, err = run(memscape, *args)
+        check(status == 2, f'{args}: exit {status}, expected 2 ({err!r})')
+
+
+def test_bytes_view_and_locate(memscape, tmp):
+    """A raw file of 64x64 bytes at 1 byte a cell, scan layout: pixel (x, y) is byte y*64+x in
+    gray, and locate names address base + y*64 + x."""
+    data = bytes((i * 37 + (i >> 6)) & 0xff for i in range(SIDE * SIDE))
+    dump = os.path.join(tmp, 'raw.bin')
+    with open(dump, 'wb') as f:
+        f.write(data)
+    out = os.path.join(tmp, 'bytes.png')
+    base = 0x7ff6a0000000
+    status, _, err = run(memscape, 'render', '--raw', '--base', hex(base), '--view', 'bytes',
+                         '--layout', 'scan', '--size', f'{SIDE}x{SIDE}', '--cell', '1',
+                         '--dpi', '300', '-o', out, dump)
+    if not check(status == 0, f'render bytes: exit {status} {err!r}'):
+        return
+    w, h, px, text = read_png(out)
+    check((w, h) == (SIDE, SIDE), f'bytes view is {w}x{h}')
+    wrong = [(x, y) for y in range(h) for x in range(w) if px[y][x] != (data[y * w + x],) * 3]
+    check(not wrong, f'bytes view: {len(wrong)} pixels differ from the bytes, first {wrong[:3]}')
+    check('memscape-map' in text and text.get('memscape-view') == 'bytes',
+          f'metadata keys {sorted(text)}')
+    for x, y in ((0, 0), (5, 3), (63, 63)):
+        status, out_json, err = run(memscape, 'locate', '--json', out, str(x), str(y))
+        doc = json.loads(out_json) if status == 0 else {}
+        check(doc.get('address') == base + y * SIDE + x,
+              f'locate {x},{y}: {doc.get("address")} (exit {status} {err!r})')
+        check((doc.get('region') or {}).get('base') == base, f'locate {x},{y}: {doc}')
+    status, _, err = run(memscape, 'locate', out, '64', '0')
+    check(status == 1 and 'outside' in err, f'locate outside the picture: {status} {err!r}')
+
+
+def test_dump2picture(memscape, tmp):
+    data = bytes((i * 11) & 0xff for i in range(100 * 100 + 7))
+    dump = os.path.join(tmp, 'd2p.bin')
+    with open(dump, 'wb') as f:
+        f.write(data)
+    for bpp in (8, 16, 24, 32):
+        # The Dump2Picture rule, computed here: side = floor(sqrt(size / bytes per pixel));
+        # width rounded down to even (a multiple of 8 at 8 bpp), height to even.
+        side = int((len(data) // (bpp // 8)) ** 0.5)
+        while side * side > len(data) // (bpp // 8):
+            side -= 1
+        width, height = (side // 8 * 8 if bpp == 8 else side // 2 * 2), side // 2 * 2
+        out = os.path.join(tmp, f'd2p{bpp}.png')
+        status, _, err = run(memscape, 'render', '--view', 'dump2picture', '--bpp', str(bpp),
+                             '-o', out, dump)
+        if not check(status == 0, f'dump2picture {bpp}: exit {status} {err!r}'):
+            continue
+        w, h, px, _ = read_png(out)
+        check((w, h) == (width, height), f'dump2picture {bpp}: {w}x{h}, expected '
+                                         f'{width}x{height}')
+        step = bpp // 8
+        def want(i):
+            p = data[i * step:i * step + step]
+            if bpp == 16:
+                v = p[0] | p[1] << 8
+                return tuple(((v >> s) & 31) * 255 // 31 for s in (10, 5, 0))
+            return (p[0],) * 3 if bpp == 8 else (p[2], p[1], p[0])
+        wrong = [i for i in range(w * h) if px[i // w][i % w] != want(i)]
+        check(not wrong, f'dump2picture {bpp}: {len(wrong)} pixels differ, first {wrong[:3]}')
+
+
+def test_palettes(memscape, tmp):
+    status, out, _ = run(memscape, 'palettes')
+    names = [line.split()[0] for line in out.decode().splitlines() if line.strip()]
+    for want in ('gray', 'binvis-classes', 'entropy', 'viridis', 'magma', 'inferno', 'cividis',
+                 'turbo', 'regions', 'modules', 'okabe-ito'):
+        check(want in names, f'palettes: {want} missing from {names}')
+    check(len(names) >= 14, f'palettes: only {len(names)}')
+    status, out, _ = run(memscape, 'palettes', '--paraview', 'viridis')
+    preset = json.loads(out) if status == 0 else [{}]
+    points = preset[0].get('RGBPoints', [])
+    check(len(points) >= 8 and len(points) % 4 == 0, f'--paraview viridis: {len(points)} values')
+    preview = os.path.join(tmp, 'palettes.png')
+    status, _, err = run(memscape, 'palettes', '--preview', preview)
+    if check(status == 0, f'--preview: exit {status} {err!r}'):
+        w, h, px, _ = read_png(preview)
+        check(w == 512 and h >= 14 * 24, f'preview is {w}x{h}')
+        check(px[0][0] == (0, 0, 0) and px[0][511] == (255, 255, 255),
+              f'preview row 0 (gray) ends {px[0][0]} {px[0][511]}')
+
+
+def test_every_view_on_the_corpus(memscape, corpus, tmp):
+    dumps = []
+    for kind in ('minidump', 'elfcore'):
+        folder = os.path.join(corpus, kind)
+        if os.path.isdir(folder):
+            dumps += [os.path.join(folder, f) for f in sorted(os.listdir(folder))
+                      if not f.endswith('.txt')]
+    if not dumps:
+        print(f'corpus not found at {corpus}: skipping the corpus renders')
+        return
+    out = os.path.join(tmp, 'corpus.png')
+    rendered = 0
+    for dump in dumps:
+        if run(memscape, 'info', dump)[0] != 0:
+            continue   # the malformed ones: info's tests cover their refusal
+        for view in ('bytes', 'classes', 'entropy', 'regions', 'modules', 'pointers'):
+            status, _, err = run(memscape, 'render', '--view', view, '--size', '32x32', '-o',
+                                 out, dump)
+            if check(status == 0, f'{os.path.basename(dump)} {view}: exit {status} {err!r}'):
+                w, h, _, _ = read_png(out)
+                check((w, h) == (32, 32), f'{os.path.basename(dump)} {view}: {w}x{h}')
+                rendered += 1
+    check(rendered >= 6 * 20, f'only {rendered} corpus pictures rendered')
+    check(not os.path.exists(out + '.tmp'), 'a .tmp file was left behind')
+
+
+def main():
+    memscape, corpus = sys.argv[1], sys.argv[2]
+    with tempfile.TemporaryDirectory() as tmp:
+        test_help(memscape)
+        test_bytes_view_and_locate(memscape, tmp)
+        test_dump2picture(memscape, tmp)
+        test_palettes(memscape, tmp)
+        test_every_view_on_the_corpus(memscape, corpus, tmp)
+    finish('render')
+
+
+main()
