@@ -33,6 +33,9 @@ void cli_usage_error(const char *command, const char *fmt, ...)
  *  Returns 0 on success. */
 int cli_parse_u64(const char *text, uint64_t *out);
 
+/** The curve named name ("scan", "hilbert", "zorder"); returns 0 when it is one. */
+int cli_parse_curve(const char *name, memscape_curve *curve);
+
 /** Format addr WinDbg-style: 8 hex digits, or 8`8 for 64-bit pointer sizes. */
 const char *cli_format_windbg(uint64_t addr, unsigned pointer_size, char buf[32]);
 

@@ -52,18 +52,6 @@
 
 /* ---- JSON ------------------------------------------------------------------------------- */
 
-static void json_key_u64(cli_json *j, const char *key, uint64_t v)
-{
-    cli_json_key(j, key);
-    cli_json_u64(j, v);
-}
-
-static void json_key_string(cli_json *j, const char *key, const char *s)
-{
-    cli_json_key(j, key);
-    cli_json_string(j, s);
-}
-
 static void json_key_bool(cli_json *j, const char *key, int v)
 {
     cli_json_key(j, key);
@@ -102,14 +90,14 @@ static void json_system(cli_json *j, const memscape_system *s)
     } else {
         cli_json_null(j);
     }
-    json_key_string(j, "os_detail", s->os_detail);
-    json_key_u64(j, "cpu_count", s->cpu_count);
-    json_key_u64(j, "process_id", s->process_id);
-    json_key_string(j, "process_name", s->process_name);
-    json_key_string(j, "command_line", s->command_line);
+    cli_json_member_string(j, "os_detail", s->os_detail);
+    cli_json_member_u64(j, "cpu_count", s->cpu_count);
+    cli_json_member_u64(j, "process_id", s->process_id);
+    cli_json_member_string(j, "process_name", s->process_name);
+    cli_json_member_string(j, "command_line", s->command_line);
     json_key_bool(j, "big_endian", s->big_endian);
-    json_key_u64(j, "create_time", s->create_time);
-    json_key_u64(j, "dump_time", s->dump_time);
+    cli_json_member_u64(j, "create_time", s->create_time);
+    cli_json_member_u64(j, "dump_time", s->dump_time);
     cli_json_end_object(j);
 }
 
@@ -122,11 +110,11 @@ static void json_exception(cli_json *j, const memscape_space *space)
         return;
     }
     cli_json_begin_object(j);
-    json_key_u64(j, "thread_id", ex->thread_id);
-    json_key_u64(j, "code", ex->code);
-    json_key_string(j, "code_name", cli_exception_name(ex, memscape_space_system(space)->os));
-    json_key_u64(j, "flags", ex->flags);
-    json_key_u64(j, "address", ex->address);
+    cli_json_member_u64(j, "thread_id", ex->thread_id);
+    cli_json_member_u64(j, "code", ex->code);
+    cli_json_member_string(j, "code_name", cli_exception_name(ex, memscape_space_system(space)->os));
+    cli_json_member_u64(j, "flags", ex->flags);
+    cli_json_member_u64(j, "address", ex->address);
     cli_json_key(j, "parameters");
     cli_json_begin_array_inline(j);
     uint32_t n = ex->parameter_count;
@@ -156,11 +144,11 @@ static void json_modules(cli_json *j, const char *key, const memscape_module *m,
     cli_json_begin_array(j);
     for (size_t i = 0; i < count; i++) {
         cli_json_begin_object_inline(j);
-        json_key_string(j, "name", m[i].name);
-        json_key_u64(j, "base", m[i].base);
-        json_key_u64(j, "size", m[i].size);
-        json_key_u64(j, "checksum", m[i].checksum);
-        json_key_u64(j, "timestamp", m[i].timestamp);
+        cli_json_member_string(j, "name", m[i].name);
+        cli_json_member_u64(j, "base", m[i].base);
+        cli_json_member_u64(j, "size", m[i].size);
+        cli_json_member_u64(j, "checksum", m[i].checksum);
+        cli_json_member_u64(j, "timestamp", m[i].timestamp);
         cli_json_key(j, "version");
         if (m[i].has_version) {
             snprintf(version, sizeof version, "%u.%u.%u.%u", m[i].version[0], m[i].version[1],
@@ -169,9 +157,9 @@ static void json_modules(cli_json *j, const char *key, const memscape_module *m,
         } else {
             cli_json_null(j);
         }
-        json_key_string(j, "debug_file", m[i].debug_file);
-        json_key_string(j, "debug_id", m[i].debug_id);
-        json_key_string(j, "code_id", m[i].code_id);
+        cli_json_member_string(j, "debug_file", m[i].debug_file);
+        cli_json_member_string(j, "debug_id", m[i].debug_id);
+        cli_json_member_string(j, "code_id", m[i].code_id);
         cli_json_end_object(j);
     }
     cli_json_end_array(j);
@@ -180,26 +168,26 @@ static void json_modules(cli_json *j, const char *key, const memscape_module *m,
 static void json_thread(cli_json *j, const memscape_thread *t)
 {
     cli_json_begin_object_inline(j);
-    json_key_u64(j, "id", t->id);
-    json_key_string(j, "name", t->name);
-    json_key_u64(j, "stack_base", t->stack_base);
-    json_key_u64(j, "stack_size", t->stack_size);
-    json_key_u64(j, "pc", t->has_context ? t->pc : 0);
-    json_key_u64(j, "sp", t->has_context ? t->sp : 0);
+    cli_json_member_u64(j, "id", t->id);
+    cli_json_member_string(j, "name", t->name);
+    cli_json_member_u64(j, "stack_base", t->stack_base);
+    cli_json_member_u64(j, "stack_size", t->stack_size);
+    cli_json_member_u64(j, "pc", t->has_context ? t->pc : 0);
+    cli_json_member_u64(j, "sp", t->has_context ? t->sp : 0);
     json_key_bool(j, "has_context", t->has_context);
-    json_key_u64(j, "teb", t->teb);
-    json_key_u64(j, "suspend_count", t->suspend_count);
-    json_key_u64(j, "priority_class", t->priority_class);
-    json_key_u64(j, "priority", t->priority);
-    json_key_u64(j, "start_address", t->start_address);
-    json_key_u64(j, "signal", t->signal);
+    cli_json_member_u64(j, "teb", t->teb);
+    cli_json_member_u64(j, "suspend_count", t->suspend_count);
+    cli_json_member_u64(j, "priority_class", t->priority_class);
+    cli_json_member_u64(j, "priority", t->priority);
+    cli_json_member_u64(j, "start_address", t->start_address);
+    cli_json_member_u64(j, "signal", t->signal);
     cli_json_key(j, "times");
     if (t->has_times) {
         cli_json_begin_object(j);
-        json_key_u64(j, "create", t->create_time);
-        json_key_u64(j, "exit", t->exit_time);
-        json_key_u64(j, "kernel", t->kernel_time);
-        json_key_u64(j, "user", t->user_time);
+        cli_json_member_u64(j, "create", t->create_time);
+        cli_json_member_u64(j, "exit", t->exit_time);
+        cli_json_member_u64(j, "kernel", t->kernel_time);
+        cli_json_member_u64(j, "user", t->user_time);
         cli_json_end_object(j);
     } else {
         cli_json_null(j);
@@ -226,9 +214,9 @@ static void json_memory(cli_json *j, const memscape_space *space)
     cli_json_begin_array(j);
     for (size_t i = 0; i < count; i++) {
         cli_json_begin_object_inline(j);
-        json_key_u64(j, "base", r[i].base);
-        json_key_u64(j, "size", r[i].size);
-        json_key_u64(j, "file_offset", r[i].file_offset);
+        cli_json_member_u64(j, "base", r[i].base);
+        cli_json_member_u64(j, "size", r[i].size);
+        cli_json_member_u64(j, "file_offset", r[i].file_offset);
         cli_json_end_object(j);
     }
     cli_json_end_array(j);
@@ -238,18 +226,18 @@ static void json_region(cli_json *j, const memscape_region *g, size_t modules, s
 {
     char prot[64];
     cli_json_begin_object_inline(j);
-    json_key_u64(j, "base", g->base);
-    json_key_u64(j, "size", g->size);
-    json_key_u64(j, "allocation_base", g->allocation_base);
-    json_key_string(j, "state", memscape_state_name(g->state));
-    json_key_string(j, "type", memscape_type_name(g->type));
-    json_key_string(j, "protect", memscape_protect_format(g->protect, prot, sizeof prot));
-    json_key_u64(j, "protect_value", g->protect);
-    json_key_string(j, "usage", memscape_usage_name(g->usage));
+    cli_json_member_u64(j, "base", g->base);
+    cli_json_member_u64(j, "size", g->size);
+    cli_json_member_u64(j, "allocation_base", g->allocation_base);
+    cli_json_member_string(j, "state", memscape_state_name(g->state));
+    cli_json_member_string(j, "type", memscape_type_name(g->type));
+    cli_json_member_string(j, "protect", memscape_protect_format(g->protect, prot, sizeof prot));
+    cli_json_member_u64(j, "protect_value", g->protect);
+    cli_json_member_string(j, "usage", memscape_usage_name(g->usage));
     json_key_offset(j, "file_offset", g->file_offset);
     json_key_index(j, "module", g->module_index, modules);
     json_key_index(j, "thread", g->thread_index, threads);
-    json_key_string(j, "name", g->name);
+    cli_json_member_string(j, "name", g->name);
     cli_json_end_object(j);
 }
 
@@ -274,10 +262,10 @@ static void json_streams(cli_json *j, const memscape_space *space)
     cli_json_begin_array(j);
     for (size_t i = 0; i < count; i++) {
         cli_json_begin_object_inline(j);
-        json_key_u64(j, "type", s[i].type);
-        json_key_string(j, "name", cli_stream_name(s[i].type));
-        json_key_u64(j, "size", s[i].size);
-        json_key_u64(j, "rva", s[i].rva);
+        cli_json_member_u64(j, "type", s[i].type);
+        cli_json_member_string(j, "name", cli_stream_name(s[i].type));
+        cli_json_member_u64(j, "size", s[i].size);
+        cli_json_member_u64(j, "rva", s[i].rva);
         cli_json_end_object(j);
     }
     cli_json_end_array(j);
@@ -292,13 +280,13 @@ static void json_handles(cli_json *j, const memscape_space *space)
         return;
     }
     cli_json_begin_object(j);
-    json_key_u64(j, "count", h->count);
+    cli_json_member_u64(j, "count", h->count);
     cli_json_key(j, "types");
     cli_json_begin_array(j);
     for (uint32_t i = 0; i < h->type_count; i++) {
         cli_json_begin_object_inline(j);
-        json_key_string(j, "type", h->types[i].type);
-        json_key_u64(j, "count", h->types[i].count);
+        cli_json_member_string(j, "type", h->types[i].type);
+        cli_json_member_u64(j, "count", h->types[i].count);
         cli_json_end_object(j);
     }
     cli_json_end_array(j);
@@ -313,8 +301,8 @@ static void json_notes(cli_json *j, const memscape_space *space)
     cli_json_begin_array(j);
     for (size_t i = 0; i < count; i++) {
         cli_json_begin_object_inline(j);
-        json_key_string(j, "key", n[i].key);
-        json_key_string(j, "value", n[i].value ? n[i].value : "");
+        cli_json_member_string(j, "key", n[i].key);
+        cli_json_member_string(j, "value", n[i].value ? n[i].value : "");
         cli_json_end_object(j);
     }
     cli_json_end_array(j);
@@ -329,11 +317,11 @@ static void json_warnings(cli_json *j, const memscape_space *space)
     for (size_t i = 0; i < count; i++) {
         cli_json_begin_object_inline(j);
         json_key_offset(j, "offset", w[i].offset);
-        json_key_string(j, "message", w[i].message ? w[i].message : "");
+        cli_json_member_string(j, "message", w[i].message ? w[i].message : "");
         cli_json_end_object(j);
     }
     cli_json_end_array(j);
-    json_key_u64(j, "warning_total", total);
+    cli_json_member_u64(j, "warning_total", total);
 }
 
 static void print_json(FILE *out, const char *path, const memscape_dump *dump)
@@ -344,12 +332,12 @@ static void print_json(FILE *out, const char *path, const memscape_dump *dump)
     cli_json j;
     cli_json_init(&j, out);
     cli_json_begin_object(&j);
-    json_key_string(&j, "file", path);
-    json_key_u64(&j, "file_size", memscape_dump_file_size(dump));
-    json_key_string(&j, "format", memscape_format_name(s->format));
-    json_key_string(&j, "os", memscape_os_name(s->os));
-    json_key_string(&j, "arch", memscape_arch_name(s->arch));
-    json_key_u64(&j, "pointer_size", s->pointer_size);
+    cli_json_member_string(&j, "file", path);
+    cli_json_member_u64(&j, "file_size", memscape_dump_file_size(dump));
+    cli_json_member_string(&j, "format", memscape_format_name(s->format));
+    cli_json_member_string(&j, "os", memscape_os_name(s->os));
+    cli_json_member_string(&j, "arch", memscape_arch_name(s->arch));
+    cli_json_member_u64(&j, "pointer_size", s->pointer_size);
     json_system(&j, s);
     json_exception(&j, space);
     const memscape_module *m = memscape_space_modules(space, &count);

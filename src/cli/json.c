@@ -226,3 +226,15 @@ void cli_json_finish(cli_json *j)
     assert(j->depth == 0);
     putc('\n', j->out);
 }
+
+void cli_json_member_u64(cli_json *j, const char *key, uint64_t v)
+{
+    cli_json_key(j, key);
+    cli_json_u64(j, v);
+}
+
+void cli_json_member_string(cli_json *j, const char *key, const char *s)
+{
+    cli_json_key(j, key);
+    cli_json_string(j, s);
+}

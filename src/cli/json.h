@@ -52,6 +52,10 @@ void cli_json_string(cli_json *j, const char *s);
 void cli_json_u64(cli_json *j, uint64_t v);
 void cli_json_bool(cli_json *j, int v);
 void cli_json_null(cli_json *j);
+/** A member of the current object: the key, then the value. */
+void cli_json_member_u64(cli_json *j, const char *key, uint64_t v);
+/** ... with a string value; NULL writes null. */
+void cli_json_member_string(cli_json *j, const char *key, const char *s);
 /** Finish the document: a final newline. */
 void cli_json_finish(cli_json *j);
 

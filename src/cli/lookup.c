@@ -95,18 +95,6 @@ void cli_lookup_text(FILE *out, const memscape_space *space, uint64_t addr)
     hex_dump(out, space, &l, width);
 }
 
-static void json_u64_member(cli_json *j, const char *key, uint64_t v)
-{
-    cli_json_key(j, key);
-    cli_json_u64(j, v);
-}
-
-static void json_string_member(cli_json *j, const char *key, const char *s)
-{
-    cli_json_key(j, key);
-    cli_json_string(j, s);
-}
-
 void cli_lookup_json(FILE *out, const memscape_space *space, uint64_t addr)
 {
     lookup l;
@@ -114,19 +102,19 @@ void cli_lookup_json(FILE *out, const memscape_space *space, uint64_t addr)
     cli_json j;
     cli_json_init(&j, out);
     cli_json_begin_object(&j);
-    json_u64_member(&j, "address", addr);
+    cli_json_member_u64(&j, "address", addr);
     cli_json_key(&j, "region");
     if (l.region) {
         char prot[64];
         cli_json_begin_object_inline(&j);
-        json_u64_member(&j, "base", l.region->base);
-        json_u64_member(&j, "size", l.region->size);
-        json_string_member(&j, "state", memscape_state_name(l.region->state));
-        json_string_member(&j, "type", memscape_type_name(l.region->type));
-        json_string_member(&j, "protect",
+        cli_json_member_u64(&j, "base", l.region->base);
+        cli_json_member_u64(&j, "size", l.region->size);
+        cli_json_member_string(&j, "state", memscape_state_name(l.region->state));
+        cli_json_member_string(&j, "type", memscape_type_name(l.region->type));
+        cli_json_member_string(&j, "protect",
                            memscape_protect_format(l.region->protect, prot, sizeof prot));
-        json_string_member(&j, "usage", memscape_usage_name(l.region->usage));
-        json_string_member(&j, "name", l.region->name);
+        cli_json_member_string(&j, "usage", memscape_usage_name(l.region->usage));
+        cli_json_member_string(&j, "name", l.region->name);
         cli_json_end_object(&j);
     } else {
         cli_json_null(&j);
@@ -134,10 +122,10 @@ void cli_lookup_json(FILE *out, const memscape_space *space, uint64_t addr)
     cli_json_key(&j, "module");
     if (l.module) {
         cli_json_begin_object_inline(&j);
-        json_u64_member(&j, "index", l.module_index);
-        json_string_member(&j, "name", l.module->name);
-        json_u64_member(&j, "base", l.module->base);
-        json_u64_member(&j, "offset", addr - l.module->base);
+        cli_json_member_u64(&j, "index", l.module_index);
+        cli_json_member_string(&j, "name", l.module->name);
+        cli_json_member_u64(&j, "base", l.module->base);
+        cli_json_member_u64(&j, "offset", addr - l.module->base);
         cli_json_end_object(&j);
     } else {
         cli_json_null(&j);
@@ -145,18 +133,18 @@ void cli_lookup_json(FILE *out, const memscape_space *space, uint64_t addr)
     cli_json_key(&j, "thread");
     if (l.thread) {
         cli_json_begin_object_inline(&j);
-        json_u64_member(&j, "index", l.thread_index);
-        json_u64_member(&j, "id", l.thread->id);
+        cli_json_member_u64(&j, "index", l.thread_index);
+        cli_json_member_u64(&j, "id", l.thread->id);
         cli_json_end_object(&j);
     } else {
         cli_json_null(&j);
     }
-    json_u64_member(&j, "present", l.present);
+    cli_json_member_u64(&j, "present", l.present);
     char hex[2 * CLI_LOOKUP_BYTES + 1];
     for (size_t i = 0; i < l.len; i++)
         snprintf(hex + 2 * i, 3, "%02x", l.bytes[i]);
     hex[2 * l.len] = '\0';
-    json_string_member(&j, "bytes", hex);
+    cli_json_member_string(&j, "bytes", hex);
     cli_json_end_object(&j);
     cli_json_finish(&j);
 }

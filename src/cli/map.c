@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "json.h"
 
 /* ---- writing ----------------------------------------------------------------------------- */
@@ -66,41 +67,29 @@ char *cli_map_text(const char *source, uint64_t source_size, const char *view,
     return text;
 }
 
-static void json_u64(cli_json *j, const char *key, uint64_t v)
-{
-    cli_json_key(j, key);
-    cli_json_u64(j, v);
-}
-
-static void json_str(cli_json *j, const char *key, const char *s)
-{
-    cli_json_key(j, key);
-    cli_json_string(j, s);
-}
-
 void cli_map_json(FILE *out, const char *source, uint64_t source_size, const char *view,
                   const memscape_layout *layout, const memscape_space *space)
 {
     cli_json j;
     cli_json_init(&j, out);
     cli_json_begin_object(&j);
-    json_str(&j, "source", source);
-    json_u64(&j, "source_size", source_size);
-    json_str(&j, "view", view);
-    json_str(&j, "layout", memscape_curve_name(memscape_layout_curve(layout)));
-    json_u64(&j, "width", memscape_layout_width(layout));
-    json_u64(&j, "height", memscape_layout_height(layout));
-    json_u64(&j, "cell_bytes", memscape_layout_cell_bytes(layout));
+    cli_json_member_string(&j, "source", source);
+    cli_json_member_u64(&j, "source_size", source_size);
+    cli_json_member_string(&j, "view", view);
+    cli_json_member_string(&j, "layout", memscape_curve_name(memscape_layout_curve(layout)));
+    cli_json_member_u64(&j, "width", memscape_layout_width(layout));
+    cli_json_member_u64(&j, "height", memscape_layout_height(layout));
+    cli_json_member_u64(&j, "cell_bytes", memscape_layout_cell_bytes(layout));
     size_t n;
     const memscape_segment *seg = memscape_layout_segments(layout, &n);
     cli_json_key(&j, "segments");
     cli_json_begin_array(&j);
     for (size_t i = 0; i < n; i++) {
         cli_json_begin_object_inline(&j);
-        json_u64(&j, "first_cell", seg[i].first_cell);
-        json_u64(&j, "cell_count", seg[i].cell_count);
-        json_u64(&j, "address", seg[i].addr);
-        json_u64(&j, "bytes", seg[i].bytes);
+        cli_json_member_u64(&j, "first_cell", seg[i].first_cell);
+        cli_json_member_u64(&j, "cell_count", seg[i].cell_count);
+        cli_json_member_u64(&j, "address", seg[i].addr);
+        cli_json_member_u64(&j, "bytes", seg[i].bytes);
         cli_json_key(&j, "gap");
         cli_json_bool(&j, seg[i].is_gap);
         cli_json_end_object(&j);
@@ -111,11 +100,11 @@ void cli_map_json(FILE *out, const char *source, uint64_t source_size, const cha
     cli_json_begin_array(&j);
     for (size_t i = 0; i < n; i++) {
         cli_json_begin_object_inline(&j);
-        json_u64(&j, "base", r[i].base);
-        json_u64(&j, "size", r[i].size);
-        json_str(&j, "state", memscape_state_name(r[i].state));
-        json_str(&j, "type", memscape_type_name(r[i].type));
-        json_str(&j, "usage", memscape_usage_name(r[i].usage));
+        cli_json_member_u64(&j, "base", r[i].base);
+        cli_json_member_u64(&j, "size", r[i].size);
+        cli_json_member_string(&j, "state", memscape_state_name(r[i].state));
+        cli_json_member_string(&j, "type", memscape_type_name(r[i].type));
+        cli_json_member_string(&j, "usage", memscape_usage_name(r[i].usage));
         cli_json_end_object(&j);
     }
     cli_json_end_array(&j);
@@ -124,9 +113,9 @@ void cli_map_json(FILE *out, const char *source, uint64_t source_size, const cha
     cli_json_begin_array(&j);
     for (size_t i = 0; i < n; i++) {
         cli_json_begin_object_inline(&j);
-        json_str(&j, "name", m[i].name);
-        json_u64(&j, "base", m[i].base);
-        json_u64(&j, "size", m[i].size);
+        cli_json_member_string(&j, "name", m[i].name);
+        cli_json_member_u64(&j, "base", m[i].base);
+        cli_json_member_u64(&j, "size", m[i].size);
         cli_json_end_object(&j);
     }
     cli_json_end_array(&j);
@@ -258,17 +247,6 @@ static int parse_line(cli_map *map, parser *p, char *line, memscape_segment **se
     return 0;
 }
 
-static int curve_of(const char *name, memscape_curve *curve)
-{
-    for (int c = MEMSCAPE_CURVE_SCAN; c <= MEMSCAPE_CURVE_ZORDER; c++) {
-        if (strcmp(name, memscape_curve_name((memscape_curve)c)) == 0) {
-            *curve = (memscape_curve)c;
-            return 0;
-        }
-    }
-    return -1;
-}
-
 int cli_map_parse(cli_map *map, const char *text, char *why, size_t why_size)
 {
     memset(map, 0, sizeof *map);
@@ -291,7 +269,7 @@ int cli_map_parse(cli_map *map, const char *text, char *why, size_t why_size)
         rc = parse_line(map, &p, line, &segs, &seg_count, curve_name, &width, &height, &cell);
     }
     memscape_curve curve = MEMSCAPE_CURVE_SCAN;
-    if (rc == 0 && curve_of(curve_name, &curve) != 0)
+    if (rc == 0 && cli_parse_curve(curve_name, &curve) != 0)
         rc = bad(&p, "no layout line with a known curve");
     if (rc == 0) {
         memscape_error err = {0};

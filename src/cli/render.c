@@ -144,17 +144,6 @@ static int parse_view(const char *name, render_options *o)
     return memscape_view_parse(name, &o->view) ? 0 : -1;
 }
 
-static int parse_curve(const char *name, memscape_curve *curve)
-{
-    for (int c = MEMSCAPE_CURVE_SCAN; c <= MEMSCAPE_CURVE_ZORDER; c++) {
-        if (strcmp(name, memscape_curve_name((memscape_curve)c)) == 0) {
-            *curve = (memscape_curve)c;
-            return 0;
-        }
-    }
-    return -1;
-}
-
 static int parse_option(int c, const char *arg, render_options *o)
 {
     uint64_t v;
@@ -166,7 +155,7 @@ static int parse_option(int c, const char *arg, render_options *o)
             return usage_error("--view: unknown view '%s'", arg);
         return -1;
     case OPT_LAYOUT:
-        if (parse_curve(arg, &o->layout.curve) != 0)
+        if (cli_parse_curve(arg, &o->layout.curve) != 0)
             return usage_error("--layout: '%s' is not hilbert, zorder or scan", arg);
         return -1;
     case OPT_SIZE:

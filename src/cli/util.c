@@ -85,3 +85,14 @@ const char *cli_format_windbg(uint64_t addr, unsigned pointer_size, char buf[32]
         snprintf(buf, 32, "%08" PRIx64 "`%08" PRIx64, addr >> 32, addr & 0xffffffffu);
     return buf;
 }
+
+int cli_parse_curve(const char *name, memscape_curve *curve)
+{
+    for (int c = MEMSCAPE_CURVE_SCAN; c <= MEMSCAPE_CURVE_ZORDER; c++) {
+        if (strcmp(name, memscape_curve_name((memscape_curve)c)) == 0) {
+            *curve = (memscape_curve)c;
+            return 0;
+        }
+    }
+    return -1;
+}
