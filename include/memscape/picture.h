@@ -57,7 +57,9 @@ MEMSCAPE_API memscape_status memscape_render_view(memscape_raster *out,
  *  width rounded down to even (to a multiple of 8 at 8 bpp), height rounded down to even;
  *  pixels in file order, top row first; 8 bpp gray (value = byte); 24 and 32 bpp read B, G, R
  *  (, unused) bytes; 16 bpp X1R5G5B5 (little-endian), each 5-bit channel scaled as v*255/31.
- *  bpp must be 8, 16, 24 or 32; a file too small for a 2x2 picture fails with EINVAL. */
+ *  bpp must be 8, 16, 24 or 32; a file too small for a picture fails with EINVAL. Only the
+ *  first width * height * bpp/8 bytes are shown. A picture wider or taller than
+ *  MEMSCAPE_LAYOUT_MAX_SIDE fails with ELIMIT (use another view with a cell size). */
 MEMSCAPE_API memscape_status memscape_render_dump2picture(memscape_raster *out,
                                                           const uint8_t *file, uint64_t size,
                                                           unsigned bpp, memscape_error *err);
@@ -76,7 +78,10 @@ typedef struct memscape_png_options {
 } memscape_png_options;
 
 /** Write raster to path as an 8-bit RGB (or indexed) PNG. Written to "<path>.tmp" and renamed,
- *  so a failure never leaves a partial file nor replaces a good one. */
+ *  so a failure never leaves a partial file nor replaces a good one. opts may be NULL (zlib's
+ *  default level, no pHYs, RGB, no text). EINVAL for an empty raster, a zlib level outside
+ *  -1..9, a keyword PNG forbids or a value that is not UTF-8; ELIMIT for a value longer than
+ *  MEMSCAPE_PNG_MAX_TEXT; EIO (naming path and the system's reason) when writing fails. */
 MEMSCAPE_API memscape_status memscape_png_write(const char *path, const memscape_raster *raster,
                                                 const memscape_png_options *opts,
                                                 memscape_error *err);
