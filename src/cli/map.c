@@ -10,7 +10,9 @@
 
 /* ---- writing ----------------------------------------------------------------------------- */
 
-/* Names may hold anything a dump holds: escape what would break a line or the parser. */
+/* Names may hold anything a dump holds: escape what would break a line or the parser, and
+ * every byte above 0x7f, so the map is ASCII (PNG text must be UTF-8, dump names need not
+ * be) and unescaping gives back the exact bytes. */
 static void put_escaped(FILE *out, const char *s)
 {
     for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
@@ -22,11 +24,26 @@ static void put_escaped(FILE *out, const char *s)
             fputs("\\r", out);
         else if (*p == '\t')
             fputs("\\t", out);
-        else if (*p < 0x20 || *p == 0x7f)
+        else if (*p < 0x20 || *p >= 0x7f)
             fprintf(out, "\\x%02x", *p);
         else
             fputc(*p, out);
     }
+}
+
+char *cli_map_escape(const char *s)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    if (!out)
+        return NULL;
+    put_escaped(out, s);
+    if (fclose(out) != 0) {
+        free(text);
+        return NULL;
+    }
+    return text;
 }
 
 char *cli_map_text(const char *source, uint64_t source_size, const char *view,

@@ -48,6 +48,9 @@ typedef struct cli_map {
     size_t module_count;
 } cli_map;
 
+/** s with the map's escapes (ASCII only; malloc'ed), or NULL when memory runs out. */
+char *cli_map_escape(const char *s);
+
 /** The map of a picture as text (malloc'ed, NUL-terminated), or NULL when memory runs out. */
 char *cli_map_text(const char *source, uint64_t source_size, const char *view,
                    const memscape_layout *layout, const memscape_space *space);

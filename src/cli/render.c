@@ -305,10 +305,15 @@ static int write_png(const render_options *o, const memscape_raster *raster, con
                      const char *view_name, const memscape_dump *dump)
 {
     char size_text[32], version[32];
+    char *source = cli_map_escape(o->dump); /* PNG text is UTF-8; a path need not be */
+    if (!source) {
+        fprintf(stderr, "memscape: render: out of memory\n");
+        return CLI_FAILED;
+    }
     snprintf(size_text, sizeof size_text, "%" PRIu64, memscape_dump_file_size(dump));
     snprintf(version, sizeof version, "memscape %s", memscape_version());
     memscape_png_text text[] = {
-        {"Software", version},           {"memscape-source", o->dump},
+        {"Software", version},           {"memscape-source", source},
         {"memscape-source-size", size_text}, {"memscape-view", view_name},
         {CLI_MAP_KEY, map ? map : ""},
     };
@@ -317,9 +322,9 @@ static int write_png(const render_options *o, const memscape_raster *raster, con
         .text = text, .text_count = sizeof text / sizeof text[0] - (map ? 0 : 1),
     };
     memscape_error err = {0};
-    if (memscape_png_write(o->out, raster, &png, &err) != MEMSCAPE_OK)
-        return fail_with(o->out, &err);
-    return CLI_OK;
+    memscape_status st = memscape_png_write(o->out, raster, &png, &err);
+    free(source);
+    return st == MEMSCAPE_OK ? CLI_OK : fail_with(o->out, &err);
 }
 
 /* Dump2Picture pictures the file, not the space: open it raw, and the one range covering it

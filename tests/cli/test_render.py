@@ -52,6 +52,15 @@ def test_bytes_view_and_locate(memscape, tmp):
         check(doc.get('address') == base + y * SIDE + x,
               f'locate {x},{y}: {doc.get("address")} (exit {status} {err!r})')
         check((doc.get('region') or {}).get('base') == base, f'locate {x},{y}: {doc}')
+    # A dump path that is not UTF-8 (PNG text must be): stored escaped, still locatable.
+    odd = os.path.join(tmp.encode(), b'odd\xffname.bin')
+    with open(odd, 'wb') as f:
+        f.write(data)
+    odd_png = os.path.join(tmp, 'odd.png')
+    status, _, err = run(memscape, 'render', '--raw', '--size', '16x16', '-o', odd_png, odd)
+    check(status == 0, f'render of a non-UTF-8 path: exit {status} {err!r}')
+    status, _, err = run(memscape, 'locate', '--json', odd_png, '0', '0')
+    check(status == 0, f'locate on it: exit {status} {err!r}')
     status, _, err = run(memscape, 'locate', out, '64', '0')
     check(status == 1 and 'outside' in err, f'locate outside the picture: {status} {err!r}')
 
