@@ -77,6 +77,8 @@ static memscape_status read_space(memscape_dump *dump, const memscape_open_optio
         memscape_space_free(space);
         return st;
     }
+    if (dump->mapped)
+        memscape_space_mark_own_mapping(space);
     dump->space = space;
     return MEMSCAPE_OK;
 }

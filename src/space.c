@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "util/checked.h"
 #include "util/text.h"
@@ -122,6 +124,28 @@ memscape_status memscape_space_new(memscape_space **out, const uint8_t *file, ui
     memscape_vec_init(&s->module_reach, sizeof(uint32_t), l->max_modules);
     *out = s;
     return MEMSCAPE_OK;
+}
+
+void memscape_space_mark_own_mapping(memscape_space *space)
+{
+    space->file_is_own_mapping = 1;
+}
+
+void memscape_space_release_file_bytes(const memscape_space *space, const uint8_t *data,
+                                       size_t size)
+{
+    if (!space->file_is_own_mapping || size == 0)
+        return;
+    long page_size = sysconf(_SC_PAGESIZE);
+    if (page_size <= 0)
+        return;
+    /* Only whole pages inside the range: a page it shares with bytes before or after may
+     * still be in use by another thread's pass (it would only be read again, but why). */
+    uintptr_t page = (uintptr_t)page_size;
+    uintptr_t lo = ((uintptr_t)data + page - 1) & ~(page - 1);
+    uintptr_t hi = ((uintptr_t)data + size) & ~(page - 1);
+    if (lo < hi)
+        (void)madvise((void *)lo, hi - lo, MADV_DONTNEED); /* advice: failing costs memory */
 }
 
 void memscape_space_free(memscape_space *space)

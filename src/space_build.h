@@ -52,12 +52,23 @@ struct memscape_space {
     uint64_t string_bytes;       /* kept so far, against string_budget */
     uint64_t string_budget;
     int string_budget_hit;       /* a copy was refused for the budget, not for memory */
+    int file_is_own_mapping;     /* file is a read-only file mapping the opener made */
 };
 
 /** A new, empty space over the file bytes (borrowed). */
 memscape_status memscape_space_new(memscape_space **out, const uint8_t *file, uint64_t file_size,
                                    const memscape_limits *limits);
 void memscape_space_free(memscape_space *space);
+
+/** Tell the space its file bytes are a read-only mapping of the file that the opener made, so
+ *  memscape_space_release_file_bytes() may drop pages from it. */
+void memscape_space_mark_own_mapping(memscape_space *space);
+/** A streaming pass is done with [data, data + size), bytes of the space's file: let the kernel
+ *  take those pages back from this process. They stay in the page cache and are read again if
+ *  touched, so every pointer stays valid. Does nothing unless the file is the opener's own
+ *  mapping (dropping pages of a caller's buffer would zero them). */
+void memscape_space_release_file_bytes(const memscape_space *space, const uint8_t *data,
+                                       size_t size);
 
 /** Copy a string into the space (NUL-terminated, at most limits.max_string bytes kept).
  *  Returns NULL when memory runs out or the string budget (limits.max_string_total) is spent;

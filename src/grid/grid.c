@@ -17,6 +17,7 @@
 
 #include "grid/cell_stats.h"
 #include "memscape/grid.h"
+#include "space_build.h"
 #include "util/checked.h"
 #include "util/error.h"
 
@@ -205,6 +206,10 @@ static uint64_t run_cell_addr(const memscape_segment *seg, uint64_t k, uint64_t 
     return addr;
 }
 
+/* Bytes read between giving pages of the mapped file back: the pass then holds at most this
+ * much of the dump per thread, whatever the dump's size. */
+#define RELEASE_CHUNK_BYTES ((size_t)8 << 20)
+
 /* Cells [c_lo, c_hi) of one address run: stream its present bytes, cell by cell. */
 static void walk_run(grid_block *b, const memscape_segment *seg, uint64_t c_lo, uint64_t c_hi)
 {
@@ -223,7 +228,7 @@ static void walk_run(grid_block *b, const memscape_segment *seg, uint64_t c_lo, 
 
     memscape_chunk_iter it;
     memscape_chunk chunk;
-    memscape_chunks_begin(&it, b->pass->space, lo, hi, 0);
+    memscape_chunks_begin(&it, b->pass->space, lo, hi, RELEASE_CHUNK_BYTES);
     while (lo < hi && memscape_chunks_next(&it, &chunk)) {
         uint64_t addr = chunk.addr;
         const uint8_t *data = chunk.data;
@@ -245,6 +250,7 @@ static void walk_run(grid_block *b, const memscape_segment *seg, uint64_t c_lo, 
             data += n;
             left -= n;
         }
+        memscape_space_release_file_bytes(b->pass->space, chunk.data, chunk.size);
     }
     for (; cell < c_hi; cell++) {
         store_cell(b, cell, cell_addr);
