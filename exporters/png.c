@@ -21,6 +21,7 @@
 #include <zlib.h>
 
 #include "memscape/picture.h"
+#include "util/atomic_file.h"
 #include "util/checked.h"
 #include "util/error.h"
 
@@ -257,34 +258,17 @@ static memscape_status make_plan(png_plan *p, const memscape_raster *r,
 
 /* Where libpng's output goes, and what went wrong. */
 typedef struct png_sink {
-    int fd;
-    int os_errno;        /* errno of a failed write, or 0 */
+    memscape_atomic_file file;
     char why[160];       /* libpng's message */
     size_t used;
     unsigned char buf[OUT_BUFFER];
 } png_sink;
 
-static int write_all(int fd, const unsigned char *p, size_t n)
-{
-    while (n > 0) {
-        ssize_t done = write(fd, p, n);
-        if (done < 0 && errno == EINTR)
-            continue;
-        if (done <= 0)
-            return done < 0 ? errno : EIO;
-        p += done;
-        n -= (size_t)done;
-    }
-    return 0;
-}
-
 static int sink_flush(png_sink *s)
 {
-    int e = write_all(s->fd, s->buf, s->used);
+    int failed = memscape_atomic_write(&s->file, s->buf, s->used);
     s->used = 0;
-    if (e)
-        s->os_errno = e;
-    return e;
+    return failed;
 }
 
 static void PNGCBAPI on_sink_write(png_structp png, png_bytep data, png_size_t len)
@@ -293,8 +277,7 @@ static void PNGCBAPI on_sink_write(png_structp png, png_bytep data, png_size_t l
     if (len > OUT_BUFFER - s->used && sink_flush(s) != 0)
         png_error(png, "write failed");
     if (len >= OUT_BUFFER) {
-        s->os_errno = write_all(s->fd, data, len);
-        if (s->os_errno)
+        if (memscape_atomic_write(&s->file, data, len) != 0)
             png_error(png, "write failed");
         return;
     }
@@ -335,7 +318,7 @@ static void write_rows(png_structp png, const memscape_raster *r, const png_plan
     }
 }
 
-/* Encode into s; 0, or -1 with s->why (and s->os_errno) set. png and info never change after
+/* Encode into s; 0, or -1 with s->why (or the file's errno) set. png and info never change after
  * the setjmp, so they stay valid after a jump. */
 static int encode(png_structp png, png_infop info, png_sink *s, const memscape_raster *r,
                   const png_plan *p)
@@ -368,8 +351,8 @@ static int encode(png_structp png, png_infop info, png_sink *s, const memscape_r
     return 0;
 }
 
-/* Write the PNG into the open descriptor s->fd and make it durable; 0 or -1. */
-static int write_and_sync(png_sink *s, const memscape_raster *r, const png_plan *p)
+/* Encode the whole PNG into s's file; 0, or -1 with s->why or the file's errno set. */
+static int write_png(png_sink *s, const memscape_raster *r, const png_plan *p)
 {
     png_structp png =
         png_create_write_struct(PNG_LIBPNG_VER_STRING, s, on_write_problem, on_write_problem);
@@ -381,49 +364,7 @@ static int write_and_sync(png_sink *s, const memscape_raster *r, const png_plan 
             snprintf(s->why, sizeof s->why, "libpng: out of memory");
         return -1;
     }
-    if (sink_flush(s) != 0)
-        return -1;
-    if (fsync(s->fd) != 0) {
-        s->os_errno = errno;
-        return -1;
-    }
-    return 0;
-}
-
-static char *tmp_path_for(const char *path)
-{
-    size_t len = strlen(path);
-    char *tmp = malloc(len + sizeof ".tmp");
-    if (tmp) {
-        memcpy(tmp, path, len);
-        memcpy(tmp + len, ".tmp", sizeof ".tmp");
-    }
-    return tmp;
-}
-
-/* Write to tmp, then rename it to path; on any failure tmp is removed and path untouched. */
-static memscape_status write_atomically(const char *path, const char *tmp, png_sink *s,
-                                        const memscape_raster *r, const png_plan *p,
-                                        memscape_error *err)
-{
-    s->fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-    if (s->fd < 0)
-        return memscape_fail(err, MEMSCAPE_EIO, MEMSCAPE_NO_OFFSET,
-                             "PNG: cannot write %s: %s", path, strerror(errno));
-    int failed = write_and_sync(s, r, p) != 0;
-    if (close(s->fd) != 0 && !failed) {
-        s->os_errno = errno;
-        failed = 1;
-    }
-    if (!failed && rename(tmp, path) != 0) {
-        s->os_errno = errno;
-        failed = 1;
-    }
-    if (!failed)
-        return MEMSCAPE_OK;
-    unlink(tmp);
-    return memscape_fail(err, MEMSCAPE_EIO, MEMSCAPE_NO_OFFSET, "PNG: cannot write %s: %s",
-                         path, s->os_errno ? strerror(s->os_errno) : s->why);
+    return sink_flush(s);
 }
 
 memscape_status memscape_png_write(const char *path, const memscape_raster *raster,
@@ -439,12 +380,14 @@ memscape_status memscape_png_write(const char *path, const memscape_raster *rast
     if (st != MEMSCAPE_OK)
         return st;
     png_sink *sink = calloc(1, sizeof *sink);
-    char *tmp = tmp_path_for(path);
-    if (!sink || !tmp)
+    if (!sink)
         st = memscape_fail(err, MEMSCAPE_ENOMEM, MEMSCAPE_NO_OFFSET, "PNG: out of memory");
     else
-        st = write_atomically(path, tmp, sink, raster, &plan, err);
-    free(tmp);
+        st = memscape_atomic_open(&sink->file, path, "PNG", err);
+    if (st == MEMSCAPE_OK) {
+        int failed = write_png(sink, raster, &plan) != 0;
+        st = memscape_atomic_commit(&sink->file, "PNG", failed ? sink->why : NULL, err);
+    }
     free(sink);
     release_plan(&plan);
     return st;

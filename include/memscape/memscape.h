@@ -12,5 +12,6 @@
 #include "grid.h"
 #include "palette.h"
 #include "picture.h"
+#include "poster.h"
 
 #endif /* MEMSCAPE_MEMSCAPE_H */

@@ -53,6 +53,25 @@ MEMSCAPE_API memscape_status memscape_render_view(memscape_raster *out,
                                                   const memscape_palette *palette,
                                                   memscape_error *err);
 
+/** One swatch of a view's legend: what a colour means. */
+typedef struct memscape_legend_item {
+    const char *label;          /* static text, e.g. "heap", "separator" */
+    memscape_rgb rgb;
+} memscape_legend_item;
+
+#define MEMSCAPE_LEGEND_MAX 16u
+
+/** The swatches of view drawn through palette, as memscape_render_view() colours them: the
+ *  classes of the classes and regions views, then the colours of what is not data (absent
+ *  bytes, separators, padding; "no module" for the modules view). Continuous views list only
+ *  the latter: their ramp is the palette itself. Module colours come from
+ *  memscape_view_module_colour(). Returns the number of items written to out. */
+MEMSCAPE_API size_t memscape_view_legend(memscape_view view, const memscape_palette *palette,
+                                         memscape_legend_item out[MEMSCAPE_LEGEND_MAX]);
+/** The colour the modules view gives the module with index module in the space. */
+MEMSCAPE_API memscape_rgb memscape_view_module_colour(const memscape_palette *palette,
+                                                      uint32_t module);
+
 /** Dump2Picture: the file's raw bytes as pixels. width = height = floor(sqrt(size / (bpp/8))),
  *  width rounded down to even (to a multiple of 8 at 8 bpp), height rounded down to even;
  *  pixels in file order, top row first; 8 bpp gray (value = byte); 24 and 32 bpp read B, G, R

@@ -36,6 +36,10 @@ int cli_parse_u64(const char *text, uint64_t *out);
 /** The curve named name ("scan", "hilbert", "zorder"); returns 0 when it is one. */
 int cli_parse_curve(const char *name, memscape_curve *curve);
 
+/** The file name at the end of a path with '/' or '\\' separators (a Windows module path
+ *  read on Linux has the latter). */
+const char *cli_base_name(const char *path);
+
 /** Format addr WinDbg-style: 8 hex digits, or 8`8 for 64-bit pointer sizes. */
 const char *cli_format_windbg(uint64_t addr, unsigned pointer_size, char buf[32]);
 

@@ -53,6 +53,22 @@ static void locate(const cli_map *map, uint32_t x, uint32_t y, located *l)
             l->module = &map->modules[i];
 }
 
+/* The picture pixel under image pixel (x, y): an annotated poster draws the picture at its
+ * frame's corner, each pixel zoom x zoom. -1 when (x, y) is not on the picture. */
+static int picture_pixel(const cli_map *map, uint64_t x, uint64_t y, uint32_t *px,
+                         uint32_t *py)
+{
+    const memscape_poster_frame *f = &map->frame;
+    if (x < f->x || y < f->y)
+        return -1;
+    uint64_t cx = (x - f->x) / f->zoom, cy = (y - f->y) / f->zoom;
+    if (cx >= memscape_layout_width(map->layout) || cy >= memscape_layout_height(map->layout))
+        return -1;
+    *px = (uint32_t)cx;
+    *py = (uint32_t)cy;
+    return 0;
+}
+
 static void print_text(const cli_map *map, uint32_t x, uint32_t y, const located *l)
 {
     printf("Pixel:    %" PRIu32 ", %" PRIu32 " (cell %" PRIu64 ")\n", x, y, l->cell);
@@ -165,7 +181,8 @@ int cli_locate(int argc, char **argv)
         fprintf(stderr, "memscape: %s: %s\n", image, why);
         return CLI_FAILED;
     }
-    if (x >= memscape_layout_width(map.layout) || y >= memscape_layout_height(map.layout)) {
+    uint32_t px, py;
+    if (picture_pixel(&map, x, y, &px, &py) != 0) {
         fprintf(stderr, "memscape: %s: pixel %" PRIu64 ", %" PRIu64 " is outside the %" PRIu32
                         "x%" PRIu32 " picture\n", image, x, y, memscape_layout_width(map.layout),
                 memscape_layout_height(map.layout));
@@ -173,11 +190,11 @@ int cli_locate(int argc, char **argv)
         return CLI_FAILED;
     }
     located l;
-    locate(&map, (uint32_t)x, (uint32_t)y, &l);
+    locate(&map, px, py, &l);
     if (json)
         print_json(&l);
     else
-        print_text(&map, (uint32_t)x, (uint32_t)y, &l);
+        print_text(&map, px, py, &l);
     cli_map_release(&map);
     return fflush(stdout) == 0 ? CLI_OK : CLI_FAILED;
 }

@@ -47,7 +47,8 @@ char *cli_map_escape(const char *s)
 }
 
 char *cli_map_text(const char *source, uint64_t source_size, const char *view,
-                   const memscape_layout *layout, const memscape_space *space)
+                   const memscape_layout *layout, const memscape_poster_frame *frame,
+                   const memscape_space *space)
 {
     char *text = NULL;
     size_t len = 0;
@@ -59,6 +60,9 @@ char *cli_map_text(const char *source, uint64_t source_size, const char *view,
     fprintf(out, "\nview %s\nlayout %s %" PRIx32 " %" PRIx32 " %" PRIx64 "\n", view,
             memscape_curve_name(memscape_layout_curve(layout)), memscape_layout_width(layout),
             memscape_layout_height(layout), memscape_layout_cell_bytes(layout));
+    if (frame)
+        fprintf(out, "frame %" PRIx32 " %" PRIx32 " %" PRIx32 "\n", frame->x, frame->y,
+                frame->zoom);
     size_t n;
     const memscape_segment *seg = memscape_layout_segments(layout, &n);
     for (size_t i = 0; i < n; i++)
@@ -85,7 +89,8 @@ char *cli_map_text(const char *source, uint64_t source_size, const char *view,
 }
 
 void cli_map_json(FILE *out, const char *source, uint64_t source_size, const char *view,
-                  const memscape_layout *layout, const memscape_space *space)
+                  const memscape_layout *layout, const memscape_poster_frame *frame,
+                  const memscape_space *space)
 {
     cli_json j;
     cli_json_init(&j, out);
@@ -97,6 +102,14 @@ void cli_map_json(FILE *out, const char *source, uint64_t source_size, const cha
     cli_json_member_u64(&j, "width", memscape_layout_width(layout));
     cli_json_member_u64(&j, "height", memscape_layout_height(layout));
     cli_json_member_u64(&j, "cell_bytes", memscape_layout_cell_bytes(layout));
+    static const memscape_poster_frame alone = {0, 0, 1};
+    const memscape_poster_frame *f = frame ? frame : &alone;
+    cli_json_key(&j, "frame");
+    cli_json_begin_object_inline(&j);
+    cli_json_member_u64(&j, "x", f->x);
+    cli_json_member_u64(&j, "y", f->y);
+    cli_json_member_u64(&j, "zoom", f->zoom);
+    cli_json_end_object(&j);
     size_t n;
     const memscape_segment *seg = memscape_layout_segments(layout, &n);
     cli_json_key(&j, "segments");
@@ -248,6 +261,11 @@ static int parse_line(cli_map *map, parser *p, char *line, memscape_segment **se
     } else if (strncmp(line, "layout ", 7) == 0) {
         if (sscanf(line + 7, "%15s %" SCNx32 " %" SCNx32 " %" SCNx64, curve, w, h, cell) != 4)
             return bad(p, "layout needs CURVE WIDTH HEIGHT CELL_BYTES");
+    } else if (strncmp(line, "frame ", 6) == 0) {
+        memscape_poster_frame *f = &map->frame;
+        if (sscanf(line + 6, "%" SCNx32 " %" SCNx32 " %" SCNx32, &f->x, &f->y, &f->zoom) != 3 ||
+            f->zoom == 0 || f->zoom > MEMSCAPE_POSTER_MAX_SIDE)
+            return bad(p, "frame needs X Y ZOOM with a zoom from 1");
     } else if (strncmp(line, "view ", 5) == 0) {
         if (sscanf(line + 5, "%31s", map->view) != 1)
             return bad(p, "view needs a name");
@@ -267,6 +285,7 @@ static int parse_line(cli_map *map, parser *p, char *line, memscape_segment **se
 int cli_map_parse(cli_map *map, const char *text, char *why, size_t why_size)
 {
     memset(map, 0, sizeof *map);
+    map->frame.zoom = 1;
     parser p = {1, why, why_size};
     char *copy = strdup(text);
     if (!copy)

@@ -7,6 +7,7 @@
  *   source SIZE NAME
  *   view NAME
  *   layout CURVE WIDTH HEIGHT CELL_BYTES
+ *   frame X Y ZOOM               (optional: where an annotated poster draws the picture)
  *   segment FIRST_CELL CELL_COUNT ADDR BYTES IS_GAP     (one per segment, in cell order)
  *   region BASE SIZE STATE TYPE USAGE                    (one per region, address order)
  *   module BASE SIZE NAME                                (one per module, dump order)
@@ -42,6 +43,7 @@ typedef struct cli_map {
     char *source;
     char view[32];
     memscape_layout *layout;
+    memscape_poster_frame frame;  /* {0, 0, 1} unless the map has a frame line */
     cli_map_region *regions;
     size_t region_count;
     cli_map_module *modules;
@@ -51,13 +53,15 @@ typedef struct cli_map {
 /** s with the map's escapes (ASCII only; malloc'ed), or NULL when memory runs out. */
 char *cli_map_escape(const char *s);
 
-/** The map of a picture as text (malloc'ed, NUL-terminated), or NULL when memory runs out. */
+/** The map of a picture as text (frame NULL: the picture alone) (malloc'ed, NUL-terminated), or NULL when memory runs out. */
 char *cli_map_text(const char *source, uint64_t source_size, const char *view,
-                   const memscape_layout *layout, const memscape_space *space);
+                   const memscape_layout *layout, const memscape_poster_frame *frame,
+                   const memscape_space *space);
 
 /** The same map as one JSON document on out. */
 void cli_map_json(FILE *out, const char *source, uint64_t source_size, const char *view,
-                  const memscape_layout *layout, const memscape_space *space);
+                  const memscape_layout *layout, const memscape_poster_frame *frame,
+                  const memscape_space *space);
 
 /** Parse map text (untrusted: from a picture). On failure returns -1 and writes a one-line
  *  reason (with the line number) into why. */

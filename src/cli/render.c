@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* `memscape render DUMP -o OUT.png`: fold the address space into a raster and colour it.
- * The picture carries its map (map.h) so `memscape locate` can trace any pixel back. */
+/* `memscape render DUMP -o OUT.png|.pdf|.svg`: fold the address space into a raster, colour
+ * it, and write it bare or as an annotated poster. A PNG carries its map (map.h) so
+ * `memscape locate` can trace any pixel back, on the poster too. */
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -23,6 +24,8 @@ typedef struct render_options {
     unsigned bpp;
     memscape_layout_options layout;
     const char *module;
+    int annotate;
+    memscape_poster_format format;
     int zlib_level;
     uint32_t dpi;
     unsigned threads;
@@ -33,12 +36,15 @@ typedef struct render_options {
 static void print_usage(FILE *out)
 {
     fprintf(out,
-            "Usage: memscape render [options] DUMP -o OUT.png\n"
+            "Usage: memscape render [options] DUMP -o OUT.png|OUT.pdf|OUT.svg\n"
             "\n"
             "Picture a dump's memory space: each pixel is a cell of the address space.\n"
             "\n"
             "Options:\n"
-            "  -o, --output OUT.png   the picture (written to OUT.png.tmp, then renamed)\n"
+            "  -o, --output OUT       the picture, PNG, PDF or SVG by its extension (written\n"
+            "                         to OUT.tmp, then renamed)\n"
+            "  --annotate             a poster: title, legend, scale, address ticks, module\n"
+            "                         names and thread stacks around and over the picture\n"
             "  --view VIEW            bytes, classes, entropy, regions, modules, pointers, or\n"
             "                         dump2picture (the file's raw bytes; see --bpp)\n"
             "                         (default: regions)\n"
@@ -54,17 +60,18 @@ static void print_usage(FILE *out)
             "                         (memscape palettes lists them)\n"
             "  --bpp 8|16|24|32       dump2picture: bits per pixel (default 8)\n"
             "  --zlib N               PNG compression level 0-9 (default 6)\n"
-            "  --dpi N                print resolution written into the PNG\n"
+            "  --dpi N                print resolution: PNG pHYs, PDF page size (default 150)\n"
             "  --map OUT.json         also write the picture's map (layout, regions, modules)\n"
             "  --threads N            worker threads (default: one per CPU)\n"
             "  --raw [--base ADDR]    read DUMP as raw bytes at ADDR\n"
             "  -q, --quiet            no progress on stderr\n"
             "  -h, --help             show this help\n"
             "\n"
-            "Annotated posters (--annotate, PDF and SVG) are not available yet.\n");
+            "Without --annotate a PNG is exactly the picture's size in pixels, and a PDF or\n"
+            "SVG holds the picture alone. `memscape locate` reads PNGs, posters included.\n");
 }
 
-#define SHORT_USAGE "Usage: memscape render [options] DUMP -o OUT.png\n"
+#define SHORT_USAGE "Usage: memscape render [options] DUMP -o OUT.png|OUT.pdf|OUT.svg\n"
 #define usage_error(...) \
     (cli_usage_error("render", __VA_ARGS__), fputs(SHORT_USAGE, stderr), CLI_USAGE)
 
@@ -202,8 +209,7 @@ static int parse_option(int c, const char *arg, render_options *o)
         if (cli_parse_u64(arg, &o->open.raw_base) != 0)
             return usage_error("--base: '%s' is not an address", arg);
         return -1;
-    case OPT_ANNOTATE:
-        return usage_error("--annotate: annotated posters (PDF, SVG) are not available yet");
+    case OPT_ANNOTATE: o->annotate = 1; return -1;
     default:
         return usage_error("unknown option");
     }
@@ -233,10 +239,13 @@ static int parse_options(int argc, char **argv, render_options *o)
         return usage_error("one DUMP at a time");
     o->dump = argv[optind];
     if (!o->out)
-        return usage_error("missing -o OUT.png");
-    size_t len = strlen(o->out);
-    if (len < 4 || strcmp(o->out + len - 4, ".png") != 0)
-        return usage_error("-o: only PNG output is available yet (OUT.png)");
+        return usage_error("missing -o OUT.png (or OUT.pdf, OUT.svg)");
+    if (!memscape_poster_format_of(o->out, &o->format))
+        return usage_error("-o: '%s' does not end in .png, .pdf or .svg", o->out);
+    if (o->annotate && (o->layout.width > MEMSCAPE_POSTER_MAX_SIDE ||
+                        o->layout.height > MEMSCAPE_POSTER_MAX_SIDE))
+        return usage_error("--annotate: posters take pictures of at most %u pixels a side",
+                           MEMSCAPE_POSTER_MAX_SIDE);
     return -1;
 }
 
@@ -282,10 +291,7 @@ static int module_range(const memscape_space *space, const char *name, uint64_t 
     size_t n;
     const memscape_module *m = memscape_space_modules(space, &n);
     for (size_t i = 0; i < n; i++) {
-        const char *slash = strrchr(m[i].name, '/');
-        const char *back = strrchr(m[i].name, '\\');
-        const char *base = slash > back ? slash + 1 : back ? back + 1 : m[i].name;
-        if (strcmp(m[i].name, name) == 0 || strcasecmp(base, name) == 0) {
+        if (strcmp(m[i].name, name) == 0 || strcasecmp(cli_base_name(m[i].name), name) == 0) {
             *lo = m[i].base;
             *hi = m[i].size > UINT64_MAX - m[i].base ? UINT64_MAX : m[i].base + m[i].size;
             return 0;
@@ -301,28 +307,82 @@ static void progress(void *ctx, uint64_t done, uint64_t total)
         fprintf(stderr, "\rmemscape: render: %3u%%", (unsigned)(done * 100 / total));
 }
 
-static int write_png(const render_options *o, const memscape_raster *raster, const char *map,
-                     const char *view_name, const memscape_dump *dump)
+/* What a picture is of, for its metadata and its poster. */
+typedef struct picture_parts {
+    const memscape_dump *dump;
+    const char *view;                   /* "regions", ..., "dump2picture" */
+    const char *map;                    /* the picture map text, or NULL */
+    const memscape_layout *layout;      /* NULL for dump2picture */
+    const memscape_palette *palette;    /* NULL for dump2picture */
+} picture_parts;
+
+/* "regions view · elf-core, linux amd64 · 57 regions, 3 modules, 5 threads" */
+static void describe_space(const render_options *o, const picture_parts *parts, char *out,
+                           size_t size)
 {
-    char size_text[32], version[32];
+    const memscape_space *space = memscape_dump_space(parts->dump);
+    if (!parts->layout) {
+        snprintf(out, size, "Dump2Picture, %u bits per pixel: the file's bytes in order, "
+                            "top row first", o->bpp ? o->bpp : 8);
+        return;
+    }
+    const memscape_system *sys = memscape_space_system(space);
+    size_t regions, modules, threads;
+    memscape_space_regions(space, &regions);
+    memscape_space_modules(space, &modules);
+    memscape_space_threads(space, &threads);
+    snprintf(out, size,
+             "%s view \xc2\xb7 %s, %s %s \xc2\xb7 %zu regions, %zu modules, %zu threads",
+             parts->view, memscape_format_name(sys->format), memscape_os_name(sys->os),
+             memscape_arch_name(sys->arch), regions, modules, threads);
+}
+
+/* "palette magma · hilbert layout · 4096 bytes a cell · 2149380152-byte file" */
+static void describe_picture(const picture_parts *parts, char *out, size_t size)
+{
+    uint64_t file_size = memscape_dump_file_size(parts->dump);
+    if (!parts->layout) {
+        snprintf(out, size, "%" PRIu64 "-byte file", file_size);
+        return;
+    }
+    snprintf(out, size, "palette %s \xc2\xb7 %s layout \xc2\xb7 %" PRIu64
+                        " bytes a cell \xc2\xb7 %" PRIu64 "-byte file",
+             memscape_palette_name(parts->palette),
+             memscape_curve_name(memscape_layout_curve(parts->layout)),
+             memscape_layout_cell_bytes(parts->layout), file_size);
+}
+
+static int write_picture(const render_options *o, const memscape_raster *raster,
+                         const picture_parts *parts)
+{
+    char size_text[32], version[32], subtitle[256], footer[256];
     char *source = cli_map_escape(o->dump); /* PNG text is UTF-8; a path need not be */
     if (!source) {
         fprintf(stderr, "memscape: render: out of memory\n");
         return CLI_FAILED;
     }
-    snprintf(size_text, sizeof size_text, "%" PRIu64, memscape_dump_file_size(dump));
+    snprintf(size_text, sizeof size_text, "%" PRIu64, memscape_dump_file_size(parts->dump));
     snprintf(version, sizeof version, "memscape %s", memscape_version());
     memscape_png_text text[] = {
         {"Software", version},           {"memscape-source", source},
-        {"memscape-source-size", size_text}, {"memscape-view", view_name},
-        {CLI_MAP_KEY, map ? map : ""},
+        {"memscape-source-size", size_text}, {"memscape-view", parts->view},
+        {CLI_MAP_KEY, parts->map ? parts->map : ""},
     };
     memscape_png_options png = {
-        .zlib_level = o->zlib_level, .dpi = o->dpi, .allow_indexed = 1,
-        .text = text, .text_count = sizeof text / sizeof text[0] - (map ? 0 : 1),
+        .zlib_level = o->zlib_level, .allow_indexed = 1,
+        .text = text, .text_count = sizeof text / sizeof text[0] - (parts->map ? 0 : 1),
+    };
+    describe_space(o, parts, subtitle, sizeof subtitle);
+    describe_picture(parts, footer, sizeof footer);
+    memscape_poster poster = {
+        .picture = raster, .annotate = o->annotate,
+        .title = cli_base_name(o->dump), .subtitle = subtitle, .footer = footer,
+        .view = o->view, .palette = parts->palette, .layout = parts->layout,
+        .space = parts->layout ? memscape_dump_space(parts->dump) : NULL,
+        .dpi = o->dpi, .png = &png,
     };
     memscape_error err = {0};
-    memscape_status st = memscape_png_write(o->out, raster, &png, &err);
+    memscape_status st = memscape_poster_write(o->out, o->format, &poster, &err);
     free(source);
     return st == MEMSCAPE_OK ? CLI_OK : fail_with(o->out, &err);
 }
@@ -349,14 +409,16 @@ static int render_dump2picture(const render_options *o)
                                      &err) != MEMSCAPE_OK)
         status = fail_with(o->dump, &err);
     else
-        status = write_png(o, &raster, NULL, "dump2picture", dump);
+        status = write_picture(o, &raster,
+                               &(picture_parts){.dump = dump, .view = "dump2picture"});
     memscape_raster_free(&raster);
     memscape_dump_free(dump);
     return status;
 }
 
 static int write_map_json(const render_options *o, const char *view,
-                          const memscape_layout *layout, const memscape_dump *dump)
+                          const memscape_layout *layout, const memscape_poster_frame *frame,
+                          const memscape_dump *dump)
 {
     /* Same rule as pictures: a temporary name, then rename, so a failure leaves no half file. */
     size_t len = strlen(o->map_out);
@@ -368,7 +430,7 @@ static int write_map_json(const render_options *o, const char *view,
     FILE *f = fopen(tmp, "w");
     int ok = f != NULL;
     if (ok) {
-        cli_map_json(f, o->dump, memscape_dump_file_size(dump), view, layout,
+        cli_map_json(f, o->dump, memscape_dump_file_size(dump), view, layout, frame,
                      memscape_dump_space(dump));
         ok = fflush(f) == 0 && !ferror(f);
         ok = fclose(f) == 0 && ok;
@@ -413,14 +475,18 @@ static int render_view(const render_options *o, const memscape_dump *dump,
     if (go.progress)
         fputs("\r\033[K", stderr);
     const char *view = memscape_view_name(o->view);
-    map = cli_map_text(o->dump, memscape_dump_file_size(dump), view, layout, space);
+    memscape_poster_frame frame =
+        memscape_poster_frame_for(raster.width, raster.height, o->annotate);
+    map = cli_map_text(o->dump, memscape_dump_file_size(dump), view, layout,
+                       o->annotate ? &frame : NULL, space);
     if (!map) {
         fprintf(stderr, "memscape: render: out of memory\n");
         goto done;
     }
-    status = write_png(o, &raster, map, view, dump);
+    picture_parts parts = {dump, view, map, layout, palette};
+    status = write_picture(o, &raster, &parts);
     if (status == CLI_OK && o->map_out)
-        status = write_map_json(o, view, layout, dump);
+        status = write_map_json(o, view, layout, o->annotate ? &frame : NULL, dump);
 done:
     free(map);
     memscape_raster_free(&raster);

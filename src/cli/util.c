@@ -96,3 +96,11 @@ int cli_parse_curve(const char *name, memscape_curve *curve)
     }
     return -1;
 }
+
+const char *cli_base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    const char *back = strrchr(path, '\\');
+    const char *sep = slash > back ? slash : back;
+    return sep ? sep + 1 : path;
+}

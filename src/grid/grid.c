@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* The grid pass: every cell of a layout filled in one streaming pass over the present bytes.
  *
- * The cell index range is cut into one contiguous block per thread. A thread walks the
+ * The cell index range is cut into one contiguous block per thread, each holding about the
+ * same number of present bytes (reading them is the work; a layout whose data fills only a
+ * prefix of the cells would otherwise leave all of it to one thread). A thread walks the
  * address runs (segments) of its block in order, reads their present bytes through the
  * zero-copy chunk iterator, and hands each chunk, cut at cell boundaries, to one cell
  * accumulator (grid/cell_stats.h). Blocks share nothing but the read-only space, layout and
@@ -276,6 +278,9 @@ static size_t first_segment_after(const grid_pass *pass, uint64_t cell)
 static void fill_block(grid_block *b)
 {
     grid_pass *pass = b->pass;
+    /* With more threads than present bytes some blocks hold no cell. */
+    if (b->first == b->end)
+        return;
     clear_cells(pass->grid, b->first, b->end);
     memscape_cell_stats_init(&b->stats, &pass->targets, pass->pointer_size, pass->big_endian,
                              pass->cell_bytes);
@@ -305,6 +310,116 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
+/* ---- present bytes shown ----------------------------------------------------------------- */
+
+/* Call visit for every present chunk of every address run, in cell order. Only the chunks'
+ * addresses and sizes are produced, never their data, so no page of the dump is read: the
+ * cost is one step per segment and per present run. */
+static void for_each_shown_chunk(const grid_pass *pass,
+                                 void (*visit)(void *ctx, const memscape_segment *seg,
+                                               const memscape_chunk *chunk),
+                                 void *ctx)
+{
+    for (size_t i = 0; i < pass->segment_count; i++) {
+        const memscape_segment *seg = &pass->segments[i];
+        if (seg->is_gap)
+            continue;
+        memscape_chunk_iter it;
+        memscape_chunk chunk;
+        memscape_chunks_begin(&it, pass->space, seg->addr,
+                              memscape_end_clamped(seg->addr, seg->bytes), 0);
+        while (memscape_chunks_next(&it, &chunk))
+            visit(ctx, seg, &chunk);
+    }
+}
+
+static void add_chunk_size(void *ctx, const memscape_segment *seg, const memscape_chunk *chunk)
+{
+    (void)seg;
+    *(uint64_t *)ctx += chunk->size;
+}
+
+/* Present bytes the layout shows: the denominator of progress and what blocks share. */
+static uint64_t shown_present_bytes(const grid_pass *pass)
+{
+    uint64_t total = 0;
+    for_each_shown_chunk(pass, add_chunk_size, &total);
+    return total;
+}
+
+/* ---- cutting the cells into blocks ------------------------------------------------------- */
+
+typedef struct block_plan {
+    const grid_pass *pass;
+    grid_block *blocks;
+    unsigned n;
+    unsigned next;              /* the next block whose first cell is still to be found */
+    uint64_t total;             /* present bytes shown */
+    uint64_t seen;              /* present bytes in the chunks visited so far */
+} block_plan;
+
+/* Present bytes that come before block i: i/n of the total (total * i / n without the
+ * product, which could overflow). */
+static uint64_t share_before(uint64_t total, unsigned i, unsigned n)
+{
+    return total / n * i + total % n * i / n;
+}
+
+/* The cell of address run seg that shows addr; kept inside the run should a layout round
+ * differently. */
+static uint64_t run_cell_of(const grid_pass *pass, const memscape_segment *seg, uint64_t addr)
+{
+    uint64_t k = (addr - seg->addr) / pass->cell_bytes;
+    if (seg->cell_count == 0)
+        return seg->first_cell;
+    return seg->first_cell + (k < seg->cell_count ? k : seg->cell_count - 1);
+}
+
+/* Every block whose share starts inside this chunk starts at the cell holding that byte.
+ * Cutting at a cell, not at the byte, keeps each cell in one block: the byte balance is then
+ * off by at most a cell per block. */
+static void plan_chunk(void *ctx, const memscape_segment *seg, const memscape_chunk *chunk)
+{
+    block_plan *p = ctx;
+    while (p->next < p->n) {
+        uint64_t start = share_before(p->total, p->next, p->n);
+        if (start - p->seen >= chunk->size)
+            break;
+        p->blocks[p->next].first = run_cell_of(p->pass, seg, chunk->addr + (start - p->seen));
+        p->next++;
+    }
+    p->seen += chunk->size;
+}
+
+/* Give each of the n blocks a contiguous cell range [first, end) covering [0, cells) with no
+ * overlap. Blocks share the present bytes evenly; the cells without any (gaps, padding,
+ * absent memory) cost little and go to whichever block holds them. With nothing present,
+ * storing the cells is all the work, so blocks share the cells evenly instead. */
+static void plan_blocks(const grid_pass *pass, grid_block *blocks, unsigned n, uint64_t cells,
+                        uint64_t total)
+{
+    for (unsigned i = 0; i < n; i++)
+        blocks[i].first = cells * i / n;
+    if (total > 0 && n > 1) {
+        block_plan plan = {pass, blocks, n, 1, total, 0};
+        for_each_shown_chunk(pass, plan_chunk, &plan);
+        /* Unreachable for a consistent space; keeps the blocks well formed regardless. */
+        for (unsigned i = plan.next; i < n; i++)
+            blocks[i].first = cells;
+    }
+    /* Starts that never go backwards keep blocks from overlapping, even for an odd layout. */
+    blocks[0].first = 0;
+    for (unsigned i = 1; i < n; i++) {
+        if (blocks[i].first > cells)
+            blocks[i].first = cells;
+        if (blocks[i].first < blocks[i - 1].first)
+            blocks[i].first = blocks[i - 1].first;
+    }
+    for (unsigned i = 0; i + 1 < n; i++)
+        blocks[i].end = blocks[i + 1].first;
+    blocks[n - 1].end = cells;
+}
+
 /* ---- the pass ---------------------------------------------------------------------------- */
 
 static unsigned thread_count(const memscape_grid_options *opts, uint64_t cells)
@@ -319,24 +434,6 @@ static unsigned thread_count(const memscape_grid_options *opts, uint64_t cells)
     if (n > cells)
         n = (unsigned)cells;
     return n ? n : 1;
-}
-
-/* Present bytes the layout shows: the denominator of progress. */
-static uint64_t shown_present_bytes(const grid_pass *pass)
-{
-    uint64_t total = 0;
-    for (size_t i = 0; i < pass->segment_count; i++) {
-        const memscape_segment *seg = &pass->segments[i];
-        if (seg->is_gap)
-            continue;
-        memscape_chunk_iter it;
-        memscape_chunk chunk;
-        memscape_chunks_begin(&it, pass->space, seg->addr,
-                              memscape_end_clamped(seg->addr, seg->bytes), 0);
-        while (memscape_chunks_next(&it, &chunk))
-            total += chunk.size;
-    }
-    return total;
 }
 
 static void report(const grid_pass *pass, uint64_t done)
@@ -447,13 +544,11 @@ memscape_status memscape_grid_compute(memscape_grid **out, const memscape_space 
         goto fail;
     }
     pass.grid = grid;
-    if (opts && opts->progress)
+    if (n > 1 || (opts && opts->progress))
         pass.total = shown_present_bytes(&pass);
-    for (unsigned i = 0; i < n; i++) {
+    for (unsigned i = 0; i < n; i++)
         blocks[i].pass = &pass;
-        blocks[i].first = cells * i / n;
-        blocks[i].end = cells * (i + 1) / n;
-    }
+    plan_blocks(&pass, blocks, n, cells, pass.total);
     pthread_mutex_init(&pass.lock, NULL);
     pthread_cond_init(&pass.wake, NULL);
     run_blocks(&pass, blocks, n);

@@ -302,6 +302,53 @@ static memscape_rgb cell_colour(const view_colours *vc, const memscape_grid *g,
     }
 }
 
+/* ---- legends ----------------------------------------------------------------------------- */
+
+static size_t legend_add(memscape_legend_item *out, size_t n, const char *label,
+                         memscape_rgb rgb)
+{
+    if (n < MEMSCAPE_LEGEND_MAX)
+        out[n++] = (memscape_legend_item){label, rgb};
+    return n;
+}
+
+size_t memscape_view_legend(memscape_view view, const memscape_palette *palette,
+                            memscape_legend_item out[MEMSCAPE_LEGEND_MAX])
+{
+    view_colours vc;
+    if (!palette || !out || (unsigned)view >= MEMSCAPE_VIEW_COUNT ||
+        check_kind(view, palette, NULL) != MEMSCAPE_OK ||
+        resolve_colours(&vc, view, palette, NULL) != MEMSCAPE_OK)
+        return 0;
+    free(vc.module_entries);
+    size_t n = 0;
+    if (view == MEMSCAPE_VIEW_CLASSES)
+        for (unsigned c = 0; c < MEMSCAPE_CLASS_COUNT; c++)
+            n = legend_add(out, n, memscape_byte_class_name(c), vc.byte_class[c]);
+    if (view == MEMSCAPE_VIEW_REGIONS)
+        for (unsigned c = 0; c < RC_COUNT; c++)
+            n = legend_add(out, n, region_class_names[c], vc.region[c]);
+    if (view == MEMSCAPE_VIEW_MODULES)
+        n = legend_add(out, n, "no module", vc.no_module);
+    else if (view != MEMSCAPE_VIEW_REGIONS)
+        n = legend_add(out, n, "absent", vc.absent);
+    n = legend_add(out, n, "separator", vc.separator);
+    return legend_add(out, n, "padding", vc.padding);
+}
+
+memscape_rgb memscape_view_module_colour(const memscape_palette *palette, uint32_t module)
+{
+    view_colours vc;
+    memscape_rgb rgb = grey_no_module;
+    if (!palette || resolve_colours(&vc, MEMSCAPE_VIEW_MODULES, palette, NULL) != MEMSCAPE_OK)
+        return rgb;
+    if (vc.module_entry_count > 0)
+        rgb = memscape_palette_entry(palette, vc.module_entries[module % vc.module_entry_count],
+                                     NULL, NULL);
+    free(vc.module_entries);
+    return rgb;
+}
+
 memscape_status memscape_render_view(memscape_raster *out, const memscape_grid *grid,
                                      const memscape_layout *layout, memscape_view view,
                                      const memscape_palette *palette, memscape_error *err)

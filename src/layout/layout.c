@@ -341,8 +341,8 @@ static memscape_status check_segments(const memscape_segment *seg, size_t count,
                                       uint64_t cell_bytes, uint64_t capacity,
                                       uint64_t *used, memscape_error *err)
 {
-    if (count == 0)
-        return CORRUPT(err, "no segments");
+    /* No segments is a picture of nothing, all padding: what memscape_layout_new() makes of
+     * a space with no memory, so its map must read back. */
     if (count > capacity)
         return CORRUPT(err, "%zu segments cannot fit %" PRIu64 " cells", count, capacity);
     uint64_t cell = 0;
@@ -385,7 +385,8 @@ memscape_status memscape_layout_from_segments(memscape_layout **out, memscape_cu
     st = alloc_layout(&layout, &grid, cell_bytes, count, err);
     if (st != MEMSCAPE_OK)
         return st;
-    memcpy(layout->segments, segments, count * sizeof *segments);
+    if (count > 0)
+        memcpy(layout->segments, segments, count * sizeof *segments);
     layout->count = count;
     layout->used_cells = used;
     *out = layout;

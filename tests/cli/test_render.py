@@ -18,7 +18,7 @@ def test_help(memscape):
         status, out, _ = run(memscape, command, '--help')
         check(status == 0 and b'Usage: memscape ' + command.encode() in out,
               f'{command} --help: exit {status}')
-    for args in (['render'], ['render', 'x.dmp'], ['render', 'x.dmp', '-o', 'x.pdf'],
+    for args in (['render'], ['render', 'x.dmp'], ['render', 'x.dmp', '-o', 'x.jpg'],
                  ['render', '--view', 'nope', 'x', '-o', 'x.png'],
                  ['render', '--size', '0x5', 'x', '-o', 'x.png'], ['locate', 'x.png', '1'],
                  ['palettes', 'extra']):

@@ -579,6 +579,57 @@ static void test_grid_true_scale_hilbert(void **state)
     memscape_space_free(space);
 }
 
+/* The data fills only the first ~3% of a 128x128 grid; the rest is padding. Blocks cut by
+ * present bytes then end inside the data, next to separators and at chunk joins, and every
+ * thread count must still give the reference values and the same grid. */
+static void test_grid_data_in_small_prefix_same_for_threads(void **state)
+{
+    (void)state;
+    memscape_space *space = build_space(8);
+    memscape_layout *layout = make_layout(space, MEMSCAPE_CURVE_SCAN, 128, 100, 0);
+    memscape_grid *one = make_grid(space, layout, 1);
+    kind_counts k = check_grid(space, layout, one, 8);
+    assert_true(k.padding > 19 * (k.address + k.gap));
+    for (unsigned threads = 2; threads <= 4; threads++) {
+        memscape_grid *g = make_grid(space, layout, threads);
+        check_grid(space, layout, g, 8);
+        assert_grids_equal(one, g);
+        memscape_grid_free(g);
+    }
+    memscape_grid_free(one);
+    memscape_layout_free(layout);
+    memscape_space_free(space);
+}
+
+/* 100 present bytes at one byte per cell and 256 threads: most blocks get no byte and so no
+ * cell, and the cells must still all be filled or cleared exactly once. */
+static void test_grid_more_threads_than_present_bytes(void **state)
+{
+    (void)state;
+    memscape_space *space = build_space(8);
+    memscape_layout_options o = {0};
+    o.curve = MEMSCAPE_CURVE_SCAN;
+    o.width = 32;
+    o.height = 32;
+    o.cell_bytes = 1;
+    o.lo = 0x10000;
+    o.hi = 0x10064;
+    memscape_layout *layout = NULL;
+    memscape_error err = {0};
+    if (memscape_layout_new(&layout, space, &o, &err) != MEMSCAPE_OK)
+        fail_msg("layout: %s", err.msg);
+    memscape_grid *one = make_grid(space, layout, 1);
+    kind_counts k = check_grid(space, layout, one, 8);
+    assert_int_equal(k.address, 100);
+    memscape_grid *many = make_grid(space, layout, 256);
+    check_grid(space, layout, many, 8);
+    assert_grids_equal(one, many);
+    memscape_grid_free(many);
+    memscape_grid_free(one);
+    memscape_layout_free(layout);
+    memscape_space_free(space);
+}
+
 /* Big-endian values are read as such. */
 static void test_grid_big_endian_pointers(void **state)
 {
@@ -1040,6 +1091,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_grid_refuses_missing_arguments, setup_scan,
                                         teardown_fixture),
         cmocka_unit_test(test_grid_true_scale_hilbert),
+        cmocka_unit_test(test_grid_data_in_small_prefix_same_for_threads),
+        cmocka_unit_test(test_grid_more_threads_than_present_bytes),
         cmocka_unit_test_setup_teardown(test_view_bytes_and_classes, setup_scan,
                                         teardown_fixture),
         cmocka_unit_test_setup_teardown(test_view_entropy_and_pointers, setup_scan,
