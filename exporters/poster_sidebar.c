@@ -238,7 +238,7 @@ static void scale(sidebar *s)
     snprintf(text, sizeof text, "%s of addresses in %zu run%s", bytes_text, runs,
              runs == 1 ? "" : "s");
     line(s, 0, POSTER_FONT_SANS, text);
-    line(s, 0, POSTER_FONT_SANS, "grey separators stand for unmapped gaps");
+    line(s, 0, POSTER_FONT_SANS, "separator cells stand for unmapped gaps");
     if (memscape_layout_curve(layout) != MEMSCAPE_CURVE_SCAN) {
         block_sample(s, cell_bytes);
     } else {

@@ -71,6 +71,9 @@ static int picture_pixel(const cli_map *map, uint64_t x, uint64_t y, uint32_t *p
 
 static void print_text(const cli_map *map, uint32_t x, uint32_t y, const located *l)
 {
+    if (map->frame.zoom != 1 || map->frame.x || map->frame.y)
+        printf("Picture:  drawn at %" PRIu32 ", %" PRIu32 " on the poster, %" PRIu32
+               " poster pixels a side per pixel\n", map->frame.x, map->frame.y, map->frame.zoom);
     printf("Pixel:    %" PRIu32 ", %" PRIu32 " (cell %" PRIu64 ")\n", x, y, l->cell);
     if (l->kind == MEMSCAPE_CELL_PADDING) {
         puts("Shows:    nothing (padding after the last address)");
