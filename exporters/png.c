@@ -21,6 +21,7 @@
 #include <zlib.h>
 
 #include "memscape/picture.h"
+#include "png_internal.h"
 #include "util/atomic_file.h"
 #include "util/checked.h"
 #include "util/error.h"
@@ -196,10 +197,11 @@ static memscape_status check_text(const memscape_png_options *o, memscape_error 
 
 /* PNG 11.3.5.3: pHYs holds 31-bit pixels per metre. 1 inch = 0.0254 m, so
  * round(dpi / 0.0254) = (dpi * 10000 + 127) / 254, never a tie (dpi * 10000 is even). */
-static uint64_t pixels_per_metre(uint32_t dpi)
+uint64_t memscape_png_pixels_per_metre(uint32_t dpi)
 {
     return ((uint64_t)dpi * 10000u + 127u) / 254u;
 }
+
 
 static memscape_status check_request(const char *path, const memscape_raster *r,
                                      const memscape_png_options *o, memscape_error *err)
@@ -209,10 +211,15 @@ static memscape_status check_request(const char *path, const memscape_raster *r,
     memscape_status st = check_raster(r, err);
     if (st != MEMSCAPE_OK)
         return st;
+    return memscape_png_check_options(o, err);
+}
+
+memscape_status memscape_png_check_options(const memscape_png_options *o, memscape_error *err)
+{
     if (o->zlib_level < -1 || o->zlib_level > 9)
         return memscape_fail(err, MEMSCAPE_EINVAL, MEMSCAPE_NO_OFFSET,
                              "PNG: zlib level %d is not -1 (default) or 0-9", o->zlib_level);
-    if (pixels_per_metre(o->dpi) > PNG_UINT_31_MAX)
+    if (memscape_png_pixels_per_metre(o->dpi) > PNG_UINT_31_MAX)
         return memscape_fail(err, MEMSCAPE_EINVAL, MEMSCAPE_NO_OFFSET,
                              "PNG: %u dpi is too large for pHYs", o->dpi);
     return check_text(o, err);
@@ -229,7 +236,7 @@ static memscape_status make_plan(png_plan *p, const memscape_raster *r,
                                  const memscape_png_options *o, memscape_error *err)
 {
     *p = (png_plan){.level = o->zlib_level < 0 ? Z_DEFAULT_COMPRESSION : o->zlib_level};
-    p->ppm = (png_uint_32)pixels_per_metre(o->dpi);
+    p->ppm = (png_uint_32)memscape_png_pixels_per_metre(o->dpi);
     p->colours = calloc(1, sizeof *p->colours);
     p->row = malloc((size_t)r->width * 3);
     p->text_count = (int)o->text_count;

@@ -9,6 +9,7 @@
 #include "grid.h"
 #include "layout.h"
 #include "palette.h"
+#include "space.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -104,6 +105,20 @@ typedef struct memscape_png_options {
 MEMSCAPE_API memscape_status memscape_png_write(const char *path, const memscape_raster *raster,
                                                 const memscape_png_options *opts,
                                                 memscape_error *err);
+
+/** Dump2Picture of the file space was read from (its raw bytes, whatever its format), written
+ *  straight into a PNG at path: the same picture as memscape_render_dump2picture() without
+ *  holding it. Rows are made from the file as they are deflated, in strips on threads (0: one
+ *  per online CPU), and the file's pages are given back once read, so memory is a few strips
+ *  whatever the file's size. 8 bpp is written as 8-bit greyscale (its pixels are grey), the
+ *  others as RGB. opts as for memscape_png_write() (allow_indexed is ignored). Written
+ *  atomically. */
+MEMSCAPE_API memscape_status memscape_dump2picture_write_png(const char *path,
+                                                             const memscape_space *space,
+                                                             unsigned bpp,
+                                                             const memscape_png_options *opts,
+                                                             unsigned threads,
+                                                             memscape_error *err);
 
 /** Read the text chunk key (tEXt, zTXt or iTXt) of the PNG at path. On success *value is a
  *  NUL-terminated copy the caller frees with free(); MEMSCAPE_EINVAL when the PNG has no such

@@ -352,26 +352,45 @@ static void describe_picture(const picture_parts *parts, char *out, size_t size)
              memscape_layout_cell_bytes(parts->layout), file_size);
 }
 
+/* The metadata every PNG carries, and where its strings live. */
+typedef struct png_metadata {
+    char size_text[32], version[32];
+    char *source;
+    memscape_png_text text[5];
+    memscape_png_options png;
+} png_metadata;
+
+static int png_metadata_init(png_metadata *m, const render_options *o,
+                             const picture_parts *parts)
+{
+    m->source = cli_map_escape(o->dump); /* PNG text is UTF-8; a path need not be */
+    if (!m->source) {
+        fprintf(stderr, "memscape: render: out of memory\n");
+        return -1;
+    }
+    snprintf(m->size_text, sizeof m->size_text, "%" PRIu64,
+             memscape_dump_file_size(parts->dump));
+    snprintf(m->version, sizeof m->version, "memscape %s", memscape_version());
+    memscape_png_text text[] = {
+        {"Software", m->version},           {"memscape-source", m->source},
+        {"memscape-source-size", m->size_text}, {"memscape-view", parts->view},
+        {CLI_MAP_KEY, parts->map ? parts->map : ""},
+    };
+    memcpy(m->text, text, sizeof text);
+    m->png = (memscape_png_options){
+        .zlib_level = o->zlib_level, .dpi = o->dpi, .allow_indexed = 1,
+        .text = m->text, .text_count = sizeof text / sizeof text[0] - (parts->map ? 0 : 1),
+    };
+    return 0;
+}
+
 static int write_picture(const render_options *o, const memscape_raster *raster,
                          const picture_parts *parts)
 {
-    char size_text[32], version[32], subtitle[256], footer[256];
-    char *source = cli_map_escape(o->dump); /* PNG text is UTF-8; a path need not be */
-    if (!source) {
-        fprintf(stderr, "memscape: render: out of memory\n");
+    char subtitle[256], footer[256];
+    png_metadata meta;
+    if (png_metadata_init(&meta, o, parts) != 0)
         return CLI_FAILED;
-    }
-    snprintf(size_text, sizeof size_text, "%" PRIu64, memscape_dump_file_size(parts->dump));
-    snprintf(version, sizeof version, "memscape %s", memscape_version());
-    memscape_png_text text[] = {
-        {"Software", version},           {"memscape-source", source},
-        {"memscape-source-size", size_text}, {"memscape-view", parts->view},
-        {CLI_MAP_KEY, parts->map ? parts->map : ""},
-    };
-    memscape_png_options png = {
-        .zlib_level = o->zlib_level, .allow_indexed = 1,
-        .text = text, .text_count = sizeof text / sizeof text[0] - (parts->map ? 0 : 1),
-    };
     describe_space(o, parts, subtitle, sizeof subtitle);
     describe_picture(parts, footer, sizeof footer);
     memscape_poster poster = {
@@ -379,12 +398,38 @@ static int write_picture(const render_options *o, const memscape_raster *raster,
         .title = cli_base_name(o->dump), .subtitle = subtitle, .footer = footer,
         .view = o->view, .palette = parts->palette, .layout = parts->layout,
         .space = parts->layout ? memscape_dump_space(parts->dump) : NULL,
-        .dpi = o->dpi, .png = &png,
+        .dpi = o->dpi, .png = &meta.png,
     };
     memscape_error err = {0};
     memscape_status st = memscape_poster_write(o->out, o->format, &poster, &err);
-    free(source);
+    free(meta.source);
     return st == MEMSCAPE_OK ? CLI_OK : fail_with(o->out, &err);
+}
+
+/* A bare Dump2Picture PNG is streamed from the file: its picture has a pixel per byte, too
+ * many to hold for a large dump. Posters, PDF and SVG draw a raster. */
+static int dump2picture_from(const render_options *o, const memscape_dump *dump,
+                             const uint8_t *data, uint64_t size)
+{
+    picture_parts parts = {.dump = dump, .view = "dump2picture"};
+    unsigned bpp = o->bpp ? o->bpp : 8;
+    memscape_error err = {0};
+    if (o->format == MEMSCAPE_POSTER_PNG && !o->annotate) {
+        png_metadata meta;
+        if (png_metadata_init(&meta, o, &parts) != 0)
+            return CLI_FAILED;
+        memscape_status st = memscape_dump2picture_write_png(
+            o->out, memscape_dump_space(dump), bpp, &meta.png, o->threads, &err);
+        free(meta.source);
+        return st == MEMSCAPE_OK ? CLI_OK : fail_with(st == MEMSCAPE_EIO ? o->out : o->dump,
+                                                      &err);
+    }
+    memscape_raster raster = {0};
+    int status = memscape_render_dump2picture(&raster, data, size, bpp, &err) == MEMSCAPE_OK
+                     ? write_picture(o, &raster, &parts)
+                     : fail_with(o->dump, &err);
+    memscape_raster_free(&raster);
+    return status;
 }
 
 /* Dump2Picture pictures the file, not the space: open it raw, and the one range covering it
@@ -402,16 +447,8 @@ static int render_dump2picture(const render_options *o)
     memscape_chunk chunk = {0};
     memscape_chunks_begin(&it, memscape_dump_space(dump), 0, UINT64_MAX, 0);
     int have = memscape_chunks_next(&it, &chunk);
-    memscape_raster raster = {0};
-    int status = CLI_FAILED;
-    if (memscape_render_dump2picture(&raster, have ? chunk.data : (const uint8_t *)"",
-                                     have ? chunk.size : 0, o->bpp ? o->bpp : 8,
-                                     &err) != MEMSCAPE_OK)
-        status = fail_with(o->dump, &err);
-    else
-        status = write_picture(o, &raster,
-                               &(picture_parts){.dump = dump, .view = "dump2picture"});
-    memscape_raster_free(&raster);
+    int status = dump2picture_from(o, dump, have ? chunk.data : (const uint8_t *)"",
+                                   have ? chunk.size : 0);
     memscape_dump_free(dump);
     return status;
 }

@@ -42,14 +42,15 @@ def _unfilter(raw, width, height, bpp_bits):
 
 
 def read_png(path):
-    """Returns (width, height, pixels as a list of (r, g, b) rows, {text key: value})."""
+    """Returns (width, height, pixels as a list of (r, g, b) rows, {text key: value}).
+    Reads 8-bit greyscale and RGB, and palette images of any depth; not interlaced."""
     with open(path, 'rb') as f:
         data = f.read()
     idat, text, palette = b'', {}, None
     for kind, body in _chunks(data):
         if kind == b'IHDR':
             width, height, depth, color, _, _, interlace = struct.unpack('>IIBBBBB', body)
-            if interlace or color not in (2, 3) or (color == 2 and depth != 8):
+            if interlace or color not in (0, 2, 3) or (color in (0, 2) and depth != 8):
                 raise ValueError('unsupported PNG layout')
         elif kind == b'PLTE':
             palette = [tuple(body[i:i + 3]) for i in range(0, len(body), 3)]
@@ -65,12 +66,14 @@ def read_png(path):
         elif kind == b'tEXt':
             key, value = body.split(b'\0', 1)
             text[key.decode('latin-1')] = value.decode('latin-1')
-    bits = 24 if color == 2 else depth
+    bits = 24 if color == 2 else depth   # greyscale (0) and palette (3): depth bits a pixel
     rows = _unfilter(zlib.decompress(idat), width, height, bits)
     pixels = []
     for line in rows:
         if color == 2:
             pixels.append([tuple(line[3 * x:3 * x + 3]) for x in range(width)])
+        elif color == 0:
+            pixels.append([(v, v, v) for v in line[:width]])
         else:
             per_byte = 8 // depth
             idx = [(line[x // per_byte] >> (8 - depth * (x % per_byte + 1))) & ((1 << depth) - 1)

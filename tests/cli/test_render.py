@@ -4,8 +4,10 @@ test's own PNG reader (pngread.py) and checked against values the test computes 
 it wrote; every view renders for every corpus dump that opens."""
 import json
 import os
+import struct
 import sys
 import tempfile
+import zlib
 
 from clitest import check, finish, run
 from pngread import read_png
@@ -96,6 +98,57 @@ def test_dump2picture(memscape, tmp):
         check(not wrong, f'dump2picture {bpp}: {len(wrong)} pixels differ, first {wrong[:3]}')
 
 
+def idat_rows(path):
+    """(width, height, colour type, rows without their filter byte) of a PNG with filter type
+    0 on every row; zlib checks the stream's Adler-32."""
+    with open(path, 'rb') as f:
+        data = f.read()
+    at, idat = 8, b''
+    while at < len(data):
+        length, kind = struct.unpack('>I4s', data[at:at + 8])
+        body = data[at + 8:at + 8 + length]
+        check(zlib.crc32(kind + body) == struct.unpack('>I', data[at + 8 + length:at + 12 +
+                                                                  length])[0],
+              f'{kind!r} chunk CRC')
+        if kind == b'IHDR':
+            width, height, _, colour = struct.unpack('>IIBB', body[:10])
+        elif kind == b'IDAT':
+            idat += body
+        at += 12 + length
+    raw = zlib.decompress(idat)
+    stride = 1 + width * (1 if colour == 0 else 3)
+    check(len(raw) == stride * height, f'{len(raw)} bytes of rows, expected {stride * height}')
+    check(all(raw[y * stride] == 0 for y in range(height)), 'a row filter other than None')
+    return width, height, colour, [raw[y * stride + 1:(y + 1) * stride] for y in range(height)]
+
+
+def test_dump2picture_streams_large(memscape, tmp):
+    """A file of 14 MB: its PNG is deflated in many strips over several batches of threads;
+    every row must still be the file's bytes (8 bpp, greyscale) or their B, G, R reordered."""
+    data = bytes(range(256)) * (14 * 1000 * 1000 // 256) + b'tail'
+    dump = os.path.join(tmp, 'large.bin')
+    with open(dump, 'wb') as f:
+        f.write(data)
+    for bpp, threads in ((8, '3'), (24, '2')):
+        out = os.path.join(tmp, f'large{bpp}.png')
+        status, _, err = run(memscape, 'render', '--view', 'dump2picture', '--bpp', str(bpp),
+                             '--threads', threads, '--zlib', '1', '-o', out, dump)
+        if not check(status == 0, f'large dump2picture {bpp}: exit {status} {err!r}'):
+            continue
+        w, h, colour, rows = idat_rows(out)
+        check(colour == (0 if bpp == 8 else 2), f'{bpp} bpp: colour type {colour}')
+        step = bpp // 8
+        wrong = 0
+        for y, row in enumerate(rows):
+            src = data[y * w * step:(y + 1) * w * step]
+            if bpp == 8:
+                wrong += row != src
+            else:
+                wrong += row[0::3] != src[2::3] or row[1::3] != src[1::3] or \
+                         row[2::3] != src[0::3]
+        check(wrong == 0, f'large dump2picture {bpp}: {wrong} of {h} rows differ')
+
+
 def test_palettes(memscape, tmp):
     status, out, _ = run(memscape, 'palettes')
     names = [line.split()[0] for line in out.decode().splitlines() if line.strip()]
@@ -148,6 +201,7 @@ def main():
         test_help(memscape)
         test_bytes_view_and_locate(memscape, tmp)
         test_dump2picture(memscape, tmp)
+        test_dump2picture_streams_large(memscape, tmp)
         test_palettes(memscape, tmp)
         test_every_view_on_the_corpus(memscape, corpus, tmp)
     finish('render')
