@@ -471,7 +471,15 @@ static void PNGCBAPI on_source_read(png_structp png, png_bytep data, png_size_t 
 static void PNGCBAPI on_read_error(png_structp png, png_const_charp msg)
 {
     png_source *s = png_get_error_ptr(png);
-    snprintf(s->why, sizeof s->why, "%s", msg);
+    /* libpng stops inflating compressed text at the chunk malloc limit and calls the result
+     * "truncated", as it does a stream cut short; it cannot tell which, so say both. */
+    if (is_text_chunk(png_get_io_chunk_type(png)) && strstr(msg, "truncated")) {
+        s->over_limit = 1;
+        snprintf(s->why, sizeof s->why, "%.4s: compressed text is cut short or inflates past "
+                 "the text limit", msg);
+    } else {
+        snprintf(s->why, sizeof s->why, "%s", msg);
+    }
     png_longjmp(png, 1);
 }
 

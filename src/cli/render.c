@@ -354,9 +354,9 @@ static void describe_picture(const picture_parts *parts, char *out, size_t size)
 
 /* The metadata every PNG carries, and where its strings live. */
 typedef struct png_metadata {
-    char size_text[32], version[32];
+    char size_text[32], version[32], layout[96], cell_bytes[32];
     char *source;
-    memscape_png_text text[5];
+    memscape_png_text text[7];
     memscape_png_options png;
 } png_metadata;
 
@@ -371,15 +371,27 @@ static int png_metadata_init(png_metadata *m, const render_options *o,
     snprintf(m->size_text, sizeof m->size_text, "%" PRIu64,
              memscape_dump_file_size(parts->dump));
     snprintf(m->version, sizeof m->version, "memscape %s", memscape_version());
-    memscape_png_text text[] = {
-        {"Software", m->version},           {"memscape-source", m->source},
-        {"memscape-source-size", m->size_text}, {"memscape-view", parts->view},
-        {CLI_MAP_KEY, parts->map ? parts->map : ""},
-    };
-    memcpy(m->text, text, sizeof text);
+    size_t n = 0;
+    m->text[n++] = (memscape_png_text){"Software", m->version};
+    m->text[n++] = (memscape_png_text){"memscape-source", m->source};
+    m->text[n++] = (memscape_png_text){"memscape-source-size", m->size_text};
+    m->text[n++] = (memscape_png_text){"memscape-view", parts->view};
+    if (parts->layout) {
+        /* Also inside the map; alone here for tools that read only these keys. */
+        const memscape_layout *l = parts->layout;
+        snprintf(m->layout, sizeof m->layout, "%s %" PRIu32 "x%" PRIu32 " %s",
+                 memscape_curve_name(memscape_layout_curve(l)), memscape_layout_width(l),
+                 memscape_layout_height(l), o->layout.true_scale ? "true-scale" : "compact");
+        snprintf(m->cell_bytes, sizeof m->cell_bytes, "%" PRIu64,
+                 memscape_layout_cell_bytes(l));
+        m->text[n++] = (memscape_png_text){"memscape-layout", m->layout};
+        m->text[n++] = (memscape_png_text){"memscape-cell-bytes", m->cell_bytes};
+    }
+    if (parts->map)
+        m->text[n++] = (memscape_png_text){CLI_MAP_KEY, parts->map};
     m->png = (memscape_png_options){
         .zlib_level = o->zlib_level, .dpi = o->dpi, .allow_indexed = 1,
-        .text = m->text, .text_count = sizeof text / sizeof text[0] - (parts->map ? 0 : 1),
+        .text = m->text, .text_count = n,
     };
     return 0;
 }

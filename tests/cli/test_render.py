@@ -48,6 +48,11 @@ def test_bytes_view_and_locate(memscape, tmp):
     check(not wrong, f'bytes view: {len(wrong)} pixels differ from the bytes, first {wrong[:3]}')
     check('memscape-map' in text and text.get('memscape-view') == 'bytes',
           f'metadata keys {sorted(text)}')
+    check(text.get('memscape-layout') == 'scan 64x64 compact' and
+          text.get('memscape-cell-bytes') == '1' and
+          text.get('memscape-source-size') == str(len(data)) and
+          text.get('Software', '').startswith('memscape '),
+          f'metadata: {dict((k, v) for k, v in text.items() if k != "memscape-map")}')
     for x, y in ((0, 0), (5, 3), (63, 63)):
         status, out_json, err = run(memscape, 'locate', '--json', out, str(x), str(y))
         doc = json.loads(out_json) if status == 0 else {}
