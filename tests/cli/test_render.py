@@ -196,6 +196,16 @@ def test_every_view_on_the_corpus(memscape, corpus, tmp):
                 w, h, _, _ = read_png(out)
                 check((w, h) == (32, 32), f'{os.path.basename(dump)} {view}: {w}x{h}')
                 rendered += 1
+        # Dump2Picture shows the file itself: its size follows from the file's.
+        status, _, err = run(memscape, 'render', '--view', 'dump2picture', '-o', out, dump)
+        if check(status == 0, f'{os.path.basename(dump)} dump2picture: exit {status} {err!r}'):
+            side = int((os.path.getsize(dump)) ** 0.5)
+            while side * side > os.path.getsize(dump):
+                side -= 1
+            with open(out, 'rb') as f:
+                w, h = struct.unpack('>II', f.read(24)[16:24])   # IHDR; pixels: tests above
+            check((w, h) == (side // 8 * 8, side // 2 * 2),
+                  f'{os.path.basename(dump)} dump2picture: {w}x{h}')
     check(rendered >= 6 * 20, f'only {rendered} corpus pictures rendered')
     check(not os.path.exists(out + '.tmp'), 'a .tmp file was left behind')
 
