@@ -3,13 +3,16 @@
 # Build the libFuzzer targets (clang, ASan + UBSan) and run each for a short time, seeded from a
 # temporary copy of the corpus folder for its format. Exits non-zero if a fuzzer finds a crash,
 # a leak, a timeout or an out-of-memory input; the reproducer is kept under build-fuzz/runs/.
-#   FUZZ_SECONDS  seconds per target (default 60)
+# The text parsers (palette, picture map) are seeded from the tree and get half the time.
+#   FUZZ_SECONDS  seconds per dump reader target (default 60)
+#   FUZZ_TEXT_SECONDS  seconds per text parser target (default FUZZ_SECONDS / 2)
 #   FUZZ_BUILD    build folder (default build-fuzz)
 #   CORPUS_DIR    reference dumps (default ../shared/corpus)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 seconds="${FUZZ_SECONDS:-60}"
+text_seconds="${FUZZ_TEXT_SECONDS:-$(( (seconds + 1) / 2 ))}"
 build="${FUZZ_BUILD:-build-fuzz}"
 corpus="$(realpath -m "${CORPUS_DIR:-../shared/corpus}")"
 
@@ -37,7 +40,8 @@ if [ -f "$build/build.ninja" ]; then
 else
     CC=clang meson setup "$build" "${options[@]}" >/dev/null
 fi
-ninja -C "$build" -j2 tests/fuzz/fuzz_minidump tests/fuzz/fuzz_elf_core tests/fuzz/fuzz_raw
+ninja -C "$build" -j2 tests/fuzz/fuzz_minidump tests/fuzz/fuzz_elf_core tests/fuzz/fuzz_raw \
+    tests/fuzz/fuzz_palette tests/fuzz/fuzz_map
 
 # target : the corpus sub-folders and file patterns that seed it
 declare -A seeds=(
@@ -45,26 +49,43 @@ declare -A seeds=(
     [elf_core]="elfcore/*.core"
     [raw]="minidump/*.dmp elfcore/*.core"
 )
+# The text parsers: seeds from the tree; the longest input each is worth (a palette above
+# MEMSCAPE_PALETTE_MAX_BYTES = 65536 is refused unread; fuzz_map cuts at 1 MiB itself).
+declare -A tree_seeds=(
+    [palette]="palettes/*.txt tests/fuzz/seeds/palette/*"
+    [map]="tests/fuzz/seeds/map/*"
+)
+declare -A max_len=([palette]=70000 [map]=1048576)
 
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:quarantine_size_mb=16"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
 failed=()
-for target in minidump elf_core raw; do
+for target in minidump elf_core raw palette map; do
     run="$build/runs/$target"
     rm -rf "$run"
     mkdir -p "$run/corpus"
-    for pattern in ${seeds[$target]}; do
-        for f in "$corpus"/$pattern; do
+    target_seconds="$seconds"
+    if [ -n "${tree_seeds[$target]:-}" ]; then
+        target_seconds="$text_seconds"
+        for f in ${tree_seeds[$target]}; do
             [ -f "$f" ] && cp "$f" "$run/corpus/"
         done
-    done
-    for dir in samples tests/data; do
-        [ -d "$dir" ] && find "$dir" -type f ! -name '*.md' -exec cp {} "$run/corpus/" \;
-    done
-    echo "fuzz: fuzz_$target for ${seconds}s from $(find "$run/corpus" -type f | wc -l) seeds"
+    else
+        for pattern in ${seeds[$target]}; do
+            for f in "$corpus"/$pattern; do
+                [ -f "$f" ] && cp "$f" "$run/corpus/"
+            done
+        done
+        for dir in samples tests/data; do
+            [ -d "$dir" ] && find "$dir" -type f ! -name '*.md' -exec cp {} "$run/corpus/" \;
+        done
+    fi
+    count="$(find "$run/corpus" -type f | wc -l)"
+    echo "fuzz: fuzz_$target for ${target_seconds}s from $count seeds"
     status=0
     "$build/tests/fuzz/fuzz_$target" "$run/corpus" \
-        -max_total_time="$seconds" -max_len=1048576 -rss_limit_mb=2048 -timeout=10 \
+        -max_total_time="$target_seconds" -max_len="${max_len[$target]:-1048576}" \
+        -rss_limit_mb=2048 -timeout=10 \
         -artifact_prefix="$run/" -print_final_stats=1 >"$run/log.txt" 2>&1 || status=$?
     grep -E '^(Done [0-9]+ runs|stat::number_of_executed_units|stat::peak_rss_mb)' "$run/log.txt" \
         | sed "s/^/fuzz: fuzz_$target: /" || true
@@ -79,4 +100,4 @@ if [ ${#failed[@]} -gt 0 ]; then
     echo "fuzz: crashes in: ${failed[*]}" >&2
     exit 1
 fi
-echo "fuzz: no crash in ${seconds}s per target"
+echo "fuzz: no crash in ${seconds}s per dump reader, ${text_seconds}s per text parser"
