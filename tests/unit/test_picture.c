@@ -21,6 +21,7 @@
 #include <zlib.h>
 #include <cmocka.h>
 
+#include "memscape/dump.h"
 #include "memscape/picture.h"
 
 /* ---- the temporary folder ---------------------------------------------------------------- */
@@ -1079,6 +1080,61 @@ static void test_dump2picture_bad_arguments(void **state)
     assert_null(r.pixels);
 }
 
+/* The streamed Dump2Picture PNG (hand-written chunks, deflated in parallel strips), decoded
+ * by libpng itself, is the picture memscape_render_dump2picture() makes, for every bpp, with
+ * one thread and several, at a fast and a slow level; its text reads back. The file is large
+ * enough for many strips and several batches of them. */
+static void test_dump2picture_streamed_png_is_the_picture(void **state)
+{
+    (void)state;
+    const size_t size = (size_t)5 << 20;
+    uint8_t *file = malloc(size);
+    assert_non_null(file);
+    uint32_t x = 12345;
+    for (size_t i = 0; i < size; i++) { /* runs of zeros and noise, as memory has */
+        x = x * 1103515245u + 12345u;
+        file[i] = (i >> 14) % 3 == 0 ? 0 : (uint8_t)(x >> 24);
+    }
+    memscape_dump *dump;
+    memscape_open_options raw = {.raw = 1};
+    memscape_error err = {0};
+    assert_int_equal(memscape_dump_open_memory(&dump, file, size, &raw, &err), MEMSCAPE_OK);
+    const memscape_png_text text[] = {{"memscape-view", "dump2picture"}};
+    const unsigned bpps[] = {8, 16, 24, 32}, threads[] = {1, 3};
+    const int levels[] = {1, 9};
+    char path[512];
+    in_dir(path, sizeof path, "stream.png");
+    for (size_t b = 0; b < 4; b++)
+        for (size_t t = 0; t < 2; t++) {
+            memscape_png_options opts = {.zlib_level = levels[t], .dpi = 96, .text = text,
+                                         .text_count = 1};
+            assert_int_equal(memscape_dump2picture_write_png(path, memscape_dump_space(dump),
+                                                             bpps[b], &opts, threads[t], &err),
+                             MEMSCAPE_OK);
+            memscape_raster want = {0};
+            assert_int_equal(memscape_render_dump2picture(&want, file, size, bpps[b], &err),
+                             MEMSCAPE_OK);
+            png_image image = {.version = PNG_IMAGE_VERSION};
+            assert_true(png_image_begin_read_from_file(&image, path));
+            assert_int_equal(image.width, want.width);
+            assert_int_equal(image.height, want.height);
+            image.format = PNG_FORMAT_RGB;
+            uint8_t *got = malloc(PNG_IMAGE_SIZE(image));
+            assert_non_null(got);
+            assert_true(png_image_finish_read(&image, NULL, got, 0, NULL));
+            assert_memory_equal(got, want.pixels, (size_t)want.width * want.height * 3);
+            free(got);
+            memscape_raster_free(&want);
+            char *value = NULL;
+            assert_int_equal(memscape_png_read_text(path, "memscape-view", &value, &err),
+                             MEMSCAPE_OK);
+            assert_string_equal(value, "dump2picture");
+            free(value);
+        }
+    memscape_dump_free(dump);
+    free(file);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1100,6 +1156,7 @@ int main(void)
         cmocka_unit_test(test_dump2picture_16bpp_channels),
         cmocka_unit_test(test_dump2picture_side_limit),
         cmocka_unit_test(test_dump2picture_bad_arguments),
+        cmocka_unit_test(test_dump2picture_streamed_png_is_the_picture),
     };
     return cmocka_run_group_tests(tests, make_dir, remove_dir);
 }
