@@ -55,7 +55,7 @@ MEMSCAPE_API memscape_status memscape_grid_compute(memscape_grid **out,
                                                    memscape_error *err);
 MEMSCAPE_API void memscape_grid_free(memscape_grid *grid); /* accepts NULL */
 
-/** Number of cells: the layout's width * height. Every channel has one entry per cell, in cell
+/** Number of cells: the layout's width * height (* depth in 3D). Every channel has one entry per cell, in cell
  *  index order (not pixel order: memscape_layout_cell_to_xy() places them). */
 MEMSCAPE_API uint64_t memscape_grid_cells(const memscape_grid *grid);
 

@@ -527,7 +527,7 @@ memscape_status memscape_grid_compute(memscape_grid **out, const memscape_space 
     if (!out || !space || !layout)
         return memscape_fail(err, MEMSCAPE_EINVAL, MEMSCAPE_NO_OFFSET,
                              "grid: space and layout are required");
-    uint64_t cells = (uint64_t)memscape_layout_width(layout) * memscape_layout_height(layout);
+    uint64_t cells = memscape_layout_cells(layout);
     grid_pass pass;
     memscape_status st = pass_prepare(&pass, space, layout, opts, err);
     if (st != MEMSCAPE_OK)

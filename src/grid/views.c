@@ -358,6 +358,10 @@ memscape_status memscape_render_view(memscape_raster *out, const memscape_grid *
                              "render: grid, layout, palette and a known view are required");
     uint32_t width = memscape_layout_width(layout);
     uint32_t height = memscape_layout_height(layout);
+    if (memscape_layout_depth(layout) != 1)
+        return memscape_fail(err, MEMSCAPE_EINVAL, MEMSCAPE_NO_OFFSET,
+                             "render: a %s layout is 3D: picture it with memscape volume",
+                             memscape_curve_name(memscape_layout_curve(layout)));
     if (memscape_grid_cells(grid) != (uint64_t)width * height)
         return memscape_fail(err, MEMSCAPE_EINVAL, MEMSCAPE_NO_OFFSET,
                              "render: the grid has %llu cells but the layout %ux%u",

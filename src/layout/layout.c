@@ -2,6 +2,7 @@
 /* The first bijection of a layout: address runs and gaps <-> a line of cells; plus fitting
  * the cell size to the picture and rebuilding a layout from stored segments. */
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,6 +11,7 @@
 #include "util/error.h"
 
 #define DEFAULT_SIDE 1024u
+#define DEFAULT_SIDE_3D 256u
 
 struct memscape_layout {
     memscape_curve_grid grid;
@@ -129,6 +131,17 @@ static memscape_status collect_runs(const memscape_space *space, uint64_t lo, ui
 
 /* ---- fitting ----------------------------------------------------------------------------- */
 
+/* "--size 1024x1024" or "--dims 256x256x256", for messages. */
+static const char *size_option(const memscape_curve_grid *grid, char *buf, size_t size)
+{
+    if (memscape_curve_is_3d(grid->curve))
+        snprintf(buf, size, "--dims %" PRIu32 "x%" PRIu32 "x%" PRIu32, grid->width,
+                 grid->height, grid->depth);
+    else
+        snprintf(buf, size, "--size %" PRIu32 "x%" PRIu32, grid->width, grid->height);
+    return buf;
+}
+
 /* The smallest power-of-two cell size at which everything fits. cells_needed() does not grow
  * as the cell size grows (every term is a non-increasing function of it), so a binary search
  * over the exponent finds it. */
@@ -139,11 +152,12 @@ static memscape_status fit_cell_bytes(const address_run *runs, size_t n, int tru
     uint64_t capacity = memscape_curve_grid_cells(grid);
     unsigned lo = 0, hi = 63;
     uint64_t at_largest = cells_needed(runs, n, UINT64_C(1) << hi, true_scale);
+    char option[64];
     if (at_largest > capacity)
         return memscape_fail(err, MEMSCAPE_EINVAL, MEMSCAPE_NO_OFFSET,
-                             "--size %" PRIu32 "x%" PRIu32 ": %zu address runs need at least "
-                             "%" PRIu64 " cells, the picture has %" PRIu64,
-                             grid->width, grid->height, n, at_largest, capacity);
+                             "%s: %zu address runs need at least %" PRIu64 " cells, the "
+                             "picture has %" PRIu64, size_option(grid, option, sizeof option),
+                             n, at_largest, capacity);
     while (lo < hi) {
         unsigned mid = lo + (hi - lo) / 2;
         if (cells_needed(runs, n, UINT64_C(1) << mid, true_scale) <= capacity)
@@ -163,11 +177,12 @@ static memscape_status check_fits(const address_run *runs, size_t n, int true_sc
     uint64_t need = cells_needed(runs, n, cell_bytes, true_scale);
     if (need <= capacity)
         return MEMSCAPE_OK;
+    char option[64];
     return memscape_fail(err, MEMSCAPE_EINVAL, MEMSCAPE_NO_OFFSET,
                          "--cell %" PRIu64 ": the selection needs %" PRIu64 "%s cells, the "
-                         "%" PRIu32 "x%" PRIu32 " picture has %" PRIu64 "; use a larger --cell",
-                         cell_bytes, need, need == UINT64_MAX ? " or more" : "", grid->width,
-                         grid->height, capacity);
+                         "picture (%s) has %" PRIu64 "; use a larger --cell",
+                         cell_bytes, need, need == UINT64_MAX ? " or more" : "",
+                         size_option(grid, option, sizeof option), capacity);
 }
 
 /* ---- building ---------------------------------------------------------------------------- */
@@ -247,12 +262,15 @@ memscape_status memscape_layout_new(memscape_layout **out, const memscape_space 
         return memscape_fail(err, MEMSCAPE_EINVAL, MEMSCAPE_NO_OFFSET,
                              "layout: no %s given", !out ? "result" : !space ? "space"
                              : "options");
-    uint32_t width = opts->width, height = opts->height;
-    if (width == 0 && height == 0)
-        width = height = DEFAULT_SIDE;
+    uint32_t width = opts->width, height = opts->height, depth = opts->depth;
+    int three_d = memscape_curve_is_3d(opts->curve);
+    if (width == 0 && height == 0 && depth == 0)
+        width = height = three_d ? DEFAULT_SIDE_3D : DEFAULT_SIDE;
+    if (depth == 0) /* 2D options from before there was a depth leave it 0 */
+        depth = three_d ? DEFAULT_SIDE_3D : 1;
     memscape_curve_grid grid;
     uint64_t lo, hi;
-    memscape_status st = memscape_curve_grid_init(&grid, opts->curve, width, height, err);
+    memscape_status st = memscape_curve_grid_init(&grid, opts->curve, width, height, depth, err);
     if (st == MEMSCAPE_OK)
         st = check_range(opts, &lo, &hi, err);
     if (st != MEMSCAPE_OK)
@@ -373,7 +391,7 @@ memscape_status memscape_layout_from_segments(memscape_layout **out, memscape_cu
         return memscape_fail(err, MEMSCAPE_EINVAL, MEMSCAPE_NO_OFFSET,
                              "--cell 0: a cell must cover at least one byte");
     memscape_curve_grid grid;
-    memscape_status st = memscape_curve_grid_init(&grid, curve, width, height, err);
+    memscape_status st = memscape_curve_grid_init(&grid, curve, width, height, 1, err);
     if (st != MEMSCAPE_OK)
         return st;
     uint64_t used = 0;
@@ -416,6 +434,28 @@ uint32_t memscape_layout_width(const memscape_layout *layout)
 uint32_t memscape_layout_height(const memscape_layout *layout)
 {
     return layout->grid.height;
+}
+
+uint32_t memscape_layout_depth(const memscape_layout *layout)
+{
+    return layout->grid.depth;
+}
+
+uint64_t memscape_layout_cells(const memscape_layout *layout)
+{
+    return memscape_curve_grid_cells(&layout->grid);
+}
+
+void memscape_layout_cell_to_xyz(const memscape_layout *layout, uint64_t cell, uint32_t *x,
+                                 uint32_t *y, uint32_t *z)
+{
+    memscape_curve_grid_xyz(&layout->grid, cell, x, y, z);
+}
+
+uint64_t memscape_layout_xyz_to_cell(const memscape_layout *layout, uint32_t x, uint32_t y,
+                                     uint32_t z)
+{
+    return memscape_curve_grid_cell_3d(&layout->grid, x, y, z);
 }
 
 uint64_t memscape_layout_cell_bytes(const memscape_layout *layout)

@@ -145,7 +145,7 @@ static uint64_t ref_need(const run *runs, size_t n, uint64_t cell, int true_scal
 static memscape_layout *layout_or_fail(const memscape_space *space, memscape_curve curve,
                                        uint32_t w, uint32_t h, uint64_t cell, int true_scale)
 {
-    memscape_layout_options o = {curve, w, h, cell, true_scale, 0, 0};
+    memscape_layout_options o = {curve, w, h, cell, true_scale, 0, 0, 0};
     memscape_layout *layout = NULL;
     memscape_error err = {0};
     memscape_status st = memscape_layout_new(&layout, space, &o, &err);
@@ -373,12 +373,116 @@ static void test_layout_hilbert_largest_side(void **state)
     memscape_layout_free(layout);
 }
 
+/* ---- 3D curves ----------------------------------------------------------------------------- */
+
+static memscape_layout *volume_of(memscape_curve curve, uint32_t w, uint32_t h, uint32_t d)
+{
+    memscape_space *space = main_space();
+    memscape_layout_options o = {.curve = curve, .width = w, .height = h, .depth = d};
+    memscape_layout *layout = NULL;
+    memscape_error err = {0};
+    if (memscape_layout_new(&layout, space, &o, &err) != MEMSCAPE_OK)
+        fail_msg("%s %ux%ux%u: %s", memscape_curve_name(curve), w, h, d, err.msg);
+    memscape_space_free(space);
+    return layout;
+}
+
+/* Every voxel once, and each cell back to its voxel; along Hilbert 3D consecutive cells are
+ * face neighbours, from the origin. */
+static void test_layout_3d_curves(void **state)
+{
+    (void)state;
+    for (uint32_t n = 2; n <= 16; n *= 2) { /* 2^3 cells hold the space's 3 runs, 2 gaps */
+        memscape_layout *layout = volume_of(MEMSCAPE_CURVE_HILBERT3D, n, n, n);
+        uint64_t cells = (uint64_t)n * n * n;
+        assert_int_equal(memscape_layout_cells(layout), cells);
+        assert_int_equal(memscape_layout_depth(layout), n);
+        uint8_t *seen = calloc(cells, 1);
+        assert_non_null(seen);
+        uint32_t px = 0, py = 0, pz = 0;
+        for (uint64_t c = 0; c < cells; c++) {
+            uint32_t x, y, z;
+            memscape_layout_cell_to_xyz(layout, c, &x, &y, &z);
+            assert_true(x < n && y < n && z < n);
+            uint64_t v = ((uint64_t)z * n + y) * n + x;
+            assert_int_equal(seen[v], 0);
+            seen[v] = 1;
+            assert_int_equal(memscape_layout_xyz_to_cell(layout, x, y, z), c);
+            uint32_t d = (x > px ? x - px : px - x) + (y > py ? y - py : py - y) +
+                         (z > pz ? z - pz : pz - z);
+            assert_int_equal(d, c == 0 ? 0 : 1);
+            px = x, py = y, pz = z;
+        }
+        free(seen);
+        uint32_t x, y, z;
+        memscape_layout_cell_to_xyz(layout, cells, &x, &y, &z);
+        assert_true(x == UINT32_MAX && y == UINT32_MAX && z == UINT32_MAX);
+        assert_int_equal(memscape_layout_xyz_to_cell(layout, n, 0, 0), cells);
+        memscape_layout_free(layout);
+    }
+    /* Slab: scan slices stacked along z, x fastest. */
+    memscape_layout *slab = volume_of(MEMSCAPE_CURVE_SLAB, 5, 3, 4);
+    for (uint64_t c = 0; c < 60; c++) {
+        uint32_t x, y, z;
+        memscape_layout_cell_to_xyz(slab, c, &x, &y, &z);
+        assert_int_equal(((uint64_t)z * 3 + y) * 5 + x, c);
+        assert_int_equal(memscape_layout_xyz_to_cell(slab, x, y, z), c);
+    }
+    memscape_layout_free(slab);
+    /* The largest Hilbert cube: its last cell is a corner voxel, with no overflow. */
+    memscape_layout *big = volume_of(MEMSCAPE_CURVE_HILBERT3D, MEMSCAPE_LAYOUT_MAX_SIDE_3D,
+                                     MEMSCAPE_LAYOUT_MAX_SIDE_3D, MEMSCAPE_LAYOUT_MAX_SIDE_3D);
+    uint64_t last = memscape_layout_cells(big) - 1;
+    uint32_t x, y, z;
+    memscape_layout_cell_to_xyz(big, last, &x, &y, &z);
+    assert_int_equal(memscape_layout_xyz_to_cell(big, x, y, z), last);
+    memscape_layout_free(big);
+}
+
+/* 3D defaults and refusals: 256^3 by default; a Hilbert 3D non-cube, a side of 0 or past the
+ * limit, and a depth on a 2D curve are refused naming the option. */
+static void test_layout_3d_sizes(void **state)
+{
+    (void)state;
+    memscape_layout *dflt = volume_of(MEMSCAPE_CURVE_HILBERT3D, 0, 0, 0);
+    assert_int_equal(memscape_layout_width(dflt), 256);
+    assert_int_equal(memscape_layout_depth(dflt), 256);
+    memscape_layout_free(dflt);
+    memscape_space *space = main_space();
+    const struct {
+        memscape_curve curve;
+        uint32_t w, h, d;
+        const char *says;
+    } bad[] = {
+        {MEMSCAPE_CURVE_HILBERT3D, 8, 8, 4, "cube"},
+        {MEMSCAPE_CURVE_HILBERT3D, 12, 12, 12, "power-of-two"},
+        {MEMSCAPE_CURVE_SLAB, 8, 0, 8, "--dims"},
+        {MEMSCAPE_CURVE_SLAB, 8, 8, MEMSCAPE_LAYOUT_MAX_SIDE_3D + 1, "--dims"},
+        {MEMSCAPE_CURVE_HILBERT, 64, 64, 2, "no depth"},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
+        memscape_layout_options o = {.curve = bad[i].curve, .width = bad[i].w,
+                                     .height = bad[i].h, .depth = bad[i].d};
+        memscape_layout *layout = NULL;
+        memscape_error err = {0};
+        assert_int_equal(memscape_layout_new(&layout, space, &o, &err), MEMSCAPE_EINVAL);
+        if (!strstr(err.msg, bad[i].says))
+            fail_msg("case %zu: '%s' does not say '%s'", i, err.msg, bad[i].says);
+        assert_null(layout);
+    }
+    memscape_space_free(space);
+    assert_true(memscape_curve_is_3d(MEMSCAPE_CURVE_SLAB));
+    assert_false(memscape_curve_is_3d(MEMSCAPE_CURVE_ZORDER));
+}
+
 static void test_layout_curve_names(void **state)
 {
     (void)state;
     assert_string_equal(memscape_curve_name(MEMSCAPE_CURVE_SCAN), "scan");
     assert_string_equal(memscape_curve_name(MEMSCAPE_CURVE_HILBERT), "hilbert");
     assert_string_equal(memscape_curve_name(MEMSCAPE_CURVE_ZORDER), "zorder");
+    assert_string_equal(memscape_curve_name(MEMSCAPE_CURVE_HILBERT3D), "hilbert3d");
+    assert_string_equal(memscape_curve_name(MEMSCAPE_CURVE_SLAB), "slab");
     assert_non_null(memscape_curve_name((memscape_curve)42));
 }
 
@@ -532,7 +636,7 @@ static void test_layout_fixed_cell_too_small(void **state)
 {
     (void)state;
     memscape_space *space = main_space();
-    memscape_layout_options o = {MEMSCAPE_CURVE_SCAN, 64, 64, 0x10, 0, 0, 0};
+    memscape_layout_options o = {MEMSCAPE_CURVE_SCAN, 64, 64, 0x10, 0, 0, 0, 0};
     memscape_layout *layout = NULL;
     memscape_error err = {0};
     assert_int_equal(memscape_layout_new(&layout, space, &o, &err), MEMSCAPE_EINVAL);
@@ -562,7 +666,7 @@ static void test_layout_fixed_cell_too_small(void **state)
 static void assert_range_runs(const memscape_space *space, uint64_t lo, uint64_t hi,
                               const run *runs, size_t n)
 {
-    memscape_layout_options o = {MEMSCAPE_CURVE_HILBERT, 32, 32, 0x80, 0, lo, hi};
+    memscape_layout_options o = {MEMSCAPE_CURVE_HILBERT, 32, 32, 0x80, 0, lo, hi, 0};
     memscape_layout *layout = NULL;
     memscape_error err = {0};
     assert_int_equal(memscape_layout_new(&layout, space, &o, &err), MEMSCAPE_OK);
@@ -587,7 +691,7 @@ static void test_layout_range_clips(void **state)
     const run exact[] = {{0x40000, 0x5123}};
     assert_range_runs(space, 0x40000, 0x45123, exact, 1);
 
-    memscape_layout_options o = {MEMSCAPE_CURVE_SCAN, 32, 32, 0, 0, 0x20000, 0x30000};
+    memscape_layout_options o = {MEMSCAPE_CURVE_SCAN, 32, 32, 0, 0, 0x20000, 0x30000, 0};
     memscape_layout *layout = NULL;
     memscape_error err = {0};
     assert_int_equal(memscape_layout_new(&layout, space, &o, &err), MEMSCAPE_EINVAL);
@@ -643,7 +747,7 @@ static void test_layout_invalid_sizes_and_curves(void **state)
     };
     memscape_space *space = main_space();
     for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
-        memscape_layout_options o = {bad[i].curve, bad[i].w, bad[i].h, 0x1000, 0, 0, 0};
+        memscape_layout_options o = {bad[i].curve, bad[i].w, bad[i].h, 0x1000, 0, 0, 0, 0};
         memscape_layout *layout = NULL;
         memscape_error err = {0};
         assert_int_equal(memscape_layout_new(&layout, space, &o, &err), MEMSCAPE_EINVAL);
@@ -909,6 +1013,8 @@ int main(void)
         cmocka_unit_test(test_layout_zorder_interleaves_bits),
         cmocka_unit_test(test_layout_hilbert_neighbours_adjacent),
         cmocka_unit_test(test_layout_hilbert_largest_side),
+        cmocka_unit_test(test_layout_3d_curves),
+        cmocka_unit_test(test_layout_3d_sizes),
         cmocka_unit_test(test_layout_curve_names),
         cmocka_unit_test(test_layout_compact_runs_and_separators),
         cmocka_unit_test(test_layout_separator_thickness),
