@@ -11,6 +11,8 @@
 #define MEMSCAPE_VOLUME_H
 
 #include "common.h"
+#include "grid.h"
+#include "layout.h"
 #include "palette.h"
 
 #ifdef __cplusplus
@@ -77,6 +79,29 @@ MEMSCAPE_API memscape_status memscape_volume_write(const char *path,
                                                    const memscape_volume *volume,
                                                    const memscape_volume_options *opts,
                                                    memscape_error *err);
+
+/* ---- from a grid ------------------------------------------------------------------------- */
+
+typedef struct memscape_voxels memscape_voxels;
+
+/** The arrays of a 3D grid, reordered from curve order into voxel order (x fastest), each
+ *  voxel a cube of side 1 from the origin (0, 0, 0):
+ *    present   Float32  share of the cell's bytes the dump holds, 0..1
+ *    mean      UInt8    mean of those bytes
+ *    entropy   Float32  bits per byte, 0..8
+ *    class     UInt8    dominant byte class (memscape_byte_class), 255 where none
+ *    usage     UInt8    region usage (memscape_usage), 255 for gaps, padding, no region
+ *    module    Int32    module index, -1 where none
+ *    protect   UInt16   protection (MEMSCAPE_PROT_*), 0 where none
+ *    pointers  Float32  share of values pointing into mapped memory, 0..1
+ *  EINVAL when layout is not 3D or grid was not computed over it; ENOMEM. */
+MEMSCAPE_API memscape_status memscape_voxels_from_grid(memscape_voxels **out,
+                                                       const memscape_grid *grid,
+                                                       const memscape_layout *layout,
+                                                       memscape_error *err);
+/** The volume; borrowed until memscape_voxels_free(). */
+MEMSCAPE_API const memscape_volume *memscape_voxels_volume(const memscape_voxels *voxels);
+MEMSCAPE_API void memscape_voxels_free(memscape_voxels *voxels); /* accepts NULL */
 
 /* ---- annotations ------------------------------------------------------------------------- */
 

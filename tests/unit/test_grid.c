@@ -15,6 +15,7 @@
 #include "grid/cell_stats.h"
 #include "memscape/grid.h"
 #include "memscape/picture.h"
+#include "memscape/volume.h"
 #include "space_build.h"
 
 /* ---- the synthetic dump ------------------------------------------------------------------- */
@@ -1058,6 +1059,69 @@ static void test_view_default_palettes_render(void **state)
     }
 }
 
+/* ---- volumes ----------------------------------------------------------------------------- */
+
+/* A raw 2 KiB file at 32 bytes a cell on a 4x4x4 layout: voxel (x, y, z) holds the mean of the
+ * bytes of the cell the curve puts there (slab: cell (z*4 + y)*4 + x), computed here. */
+static void test_voxels_follow_the_curve(void **state)
+{
+    (void)state;
+    static uint8_t file[2048];
+    for (size_t i = 0; i < sizeof file; i++)
+        file[i] = (uint8_t)(i * 7 + i / 32);
+    memscape_space *space;
+    memscape_error err = {0};
+    assert_int_equal(memscape_space_new(&space, file, sizeof file, NULL), MEMSCAPE_OK);
+    assert_int_equal(memscape_space_add_range(space, 0x10000, sizeof file, 0), MEMSCAPE_OK);
+    assert_int_equal(memscape_space_finalize(space, &err), MEMSCAPE_OK);
+    const memscape_curve curves[] = {MEMSCAPE_CURVE_SLAB, MEMSCAPE_CURVE_HILBERT3D};
+    for (size_t k = 0; k < 2; k++) {
+        memscape_layout_options o = {.curve = curves[k], .width = 4, .height = 4, .depth = 4,
+                                     .cell_bytes = 32};
+        memscape_layout *layout;
+        memscape_grid *grid;
+        memscape_voxels *voxels;
+        assert_int_equal(memscape_layout_new(&layout, space, &o, &err), MEMSCAPE_OK);
+        assert_int_equal(memscape_grid_compute(&grid, space, layout, NULL, &err), MEMSCAPE_OK);
+        assert_int_equal(memscape_voxels_from_grid(&voxels, grid, layout, &err), MEMSCAPE_OK);
+        const memscape_volume *v = memscape_voxels_volume(voxels);
+        assert_true(v->dims[0] == 4 && v->dims[1] == 4 && v->dims[2] == 4);
+        assert_int_equal(v->array_count, 8);
+        assert_string_equal(v->arrays[1].name, "mean");
+        const uint8_t *mean = v->arrays[1].values;
+        const float *present = v->arrays[0].values;
+        for (uint32_t z = 0; z < 4; z++)
+            for (uint32_t y = 0; y < 4; y++)
+                for (uint32_t x = 0; x < 4; x++) {
+                    uint64_t cell = curves[k] == MEMSCAPE_CURVE_SLAB
+                                        ? ((uint64_t)z * 4 + y) * 4 + x
+                                        : memscape_layout_xyz_to_cell(layout, x, y, z);
+                    unsigned sum = 0;
+                    for (unsigned b = 0; b < 32; b++)
+                        sum += file[cell * 32 + b];
+                    size_t i = ((size_t)z * 4 + y) * 4 + x;
+                    assert_int_equal(mean[i], sum / 32);
+                    assert_true(present[i] == 1.0f);
+                }
+        memscape_voxels_free(voxels);
+        memscape_grid_free(grid);
+        memscape_layout_free(layout);
+    }
+    /* A 2D layout is not a volume. */
+    memscape_layout_options flat = {.curve = MEMSCAPE_CURVE_SCAN, .width = 64, .height = 1,
+                                    .cell_bytes = 32};
+    memscape_layout *layout;
+    memscape_grid *grid;
+    memscape_voxels *voxels = NULL;
+    assert_int_equal(memscape_layout_new(&layout, space, &flat, &err), MEMSCAPE_OK);
+    assert_int_equal(memscape_grid_compute(&grid, space, layout, NULL, &err), MEMSCAPE_OK);
+    assert_int_equal(memscape_voxels_from_grid(&voxels, grid, layout, &err), MEMSCAPE_EINVAL);
+    assert_null(voxels);
+    memscape_grid_free(grid);
+    memscape_layout_free(layout);
+    memscape_space_free(space);
+}
+
 static void test_raster_new_checks_size(void **state)
 {
     (void)state;
@@ -1077,6 +1141,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_byte_class_of_every_value),
+        cmocka_unit_test(test_voxels_follow_the_curve),
         cmocka_unit_test(test_cell_stats_pointer_targets_skip_free),
         cmocka_unit_test(test_cell_stats_match_definitions),
         cmocka_unit_test_setup_teardown(test_grid_channels_match_definitions, setup_scan,

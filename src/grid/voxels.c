@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: MIT */
+/* A 3D grid as a volume: each channel copied from curve order (cell index) into voxel order
+ * (x fastest, then y, then z), the order every volume format stores. One pass over the cells
+ * per channel group; the curve gives each cell's voxel in O(log side). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "memscape/volume.h"
+#include "util/checked.h"
+#include "util/error.h"
+
+enum {
+    CH_PRESENT, CH_MEAN, CH_ENTROPY, CH_CLASS, CH_USAGE, CH_MODULE, CH_PROTECT, CH_POINTERS,
+    CH_COUNT
+};
+
+struct memscape_voxels {
+    memscape_volume volume;
+    memscape_volume_array arrays[CH_COUNT];
+    void *values[CH_COUNT];
+};
+
+static const struct {
+    const char *name;
+    memscape_array_type type;
+} channels[CH_COUNT] = {
+    [CH_PRESENT] = {"present", MEMSCAPE_ARRAY_F32},
+    [CH_MEAN] = {"mean", MEMSCAPE_ARRAY_U8},
+    [CH_ENTROPY] = {"entropy", MEMSCAPE_ARRAY_F32},
+    [CH_CLASS] = {"class", MEMSCAPE_ARRAY_U8},
+    [CH_USAGE] = {"usage", MEMSCAPE_ARRAY_U8},
+    [CH_MODULE] = {"module", MEMSCAPE_ARRAY_I32},
+    [CH_PROTECT] = {"protect", MEMSCAPE_ARRAY_U16},
+    [CH_POINTERS] = {"pointers", MEMSCAPE_ARRAY_F32},
+};
+
+static size_t type_size(memscape_array_type type)
+{
+    switch (type) {
+    case MEMSCAPE_ARRAY_U8: return 1;
+    case MEMSCAPE_ARRAY_U16: return 2;
+    default: return 4;
+    }
+}
+
+void memscape_voxels_free(memscape_voxels *voxels)
+{
+    if (!voxels)
+        return;
+    for (int c = 0; c < CH_COUNT; c++)
+        free(voxels->values[c]);
+    free(voxels);
+}
+
+static memscape_status alloc_voxels(memscape_voxels **out, const memscape_layout *layout,
+                                    uint64_t cells, memscape_error *err)
+{
+    memscape_voxels *v = calloc(1, sizeof *v);
+    if (!v)
+        return memscape_fail(err, MEMSCAPE_ENOMEM, MEMSCAPE_NO_OFFSET, "volume: out of memory");
+    for (int c = 0; c < CH_COUNT; c++) {
+        size_t bytes;
+        if (cells > SIZE_MAX ||
+            memscape_mul_size((size_t)cells, type_size(channels[c].type), &bytes) != 0 ||
+            !(v->values[c] = malloc(bytes))) {
+            memscape_voxels_free(v);
+            return memscape_fail(err, MEMSCAPE_ENOMEM, MEMSCAPE_NO_OFFSET,
+                                 "volume: no memory for %llu voxels",
+                                 (unsigned long long)cells);
+        }
+        v->arrays[c] = (memscape_volume_array){channels[c].name, channels[c].type, v->values[c]};
+    }
+    v->volume.dims[0] = memscape_layout_width(layout);
+    v->volume.dims[1] = memscape_layout_height(layout);
+    v->volume.dims[2] = memscape_layout_depth(layout);
+    v->volume.spacing[0] = v->volume.spacing[1] = v->volume.spacing[2] = 1.0;
+    v->volume.arrays = v->arrays;
+    v->volume.array_count = CH_COUNT;
+    *out = v;
+    return MEMSCAPE_OK;
+}
+
+/* Cell c's values into voxel slot i of every array. */
+static void copy_cell(memscape_voxels *v, const memscape_grid *g, uint64_t cell_bytes,
+                      uint64_t c, size_t i)
+{
+    uint64_t present = memscape_grid_present(g)[c];
+    uint32_t module = memscape_grid_module(g)[c];
+    ((float *)v->values[CH_PRESENT])[i] = (float)((double)present / (double)cell_bytes);
+    ((uint8_t *)v->values[CH_MEAN])[i] = memscape_grid_mean(g)[c];
+    ((float *)v->values[CH_ENTROPY])[i] = memscape_grid_entropy(g)[c];
+    ((uint8_t *)v->values[CH_CLASS])[i] = memscape_grid_class(g)[c];
+    ((uint8_t *)v->values[CH_USAGE])[i] = memscape_grid_usage(g)[c];
+    ((int32_t *)v->values[CH_MODULE])[i] =
+        module == MEMSCAPE_GRID_NO_MODULE || module > INT32_MAX ? -1 : (int32_t)module;
+    ((uint16_t *)v->values[CH_PROTECT])[i] = memscape_grid_protect(g)[c];
+    ((float *)v->values[CH_POINTERS])[i] = memscape_grid_pointers(g)[c];
+}
+
+memscape_status memscape_voxels_from_grid(memscape_voxels **out, const memscape_grid *grid,
+                                          const memscape_layout *layout, memscape_error *err)
+{
+    if (!out || !grid || !layout || !memscape_curve_is_3d(memscape_layout_curve(layout)))
+        return memscape_fail(err, MEMSCAPE_EINVAL, MEMSCAPE_NO_OFFSET,
+                             "volume: a grid over a 3D layout (hilbert3d or slab) is needed");
+    uint64_t cells = memscape_layout_cells(layout);
+    if (memscape_grid_cells(grid) != cells)
+        return memscape_fail(err, MEMSCAPE_EINVAL, MEMSCAPE_NO_OFFSET,
+                             "volume: the grid has %llu cells, the layout %llu",
+                             (unsigned long long)memscape_grid_cells(grid),
+                             (unsigned long long)cells);
+    memscape_voxels *v;
+    memscape_status st = alloc_voxels(&v, layout, cells, err);
+    if (st != MEMSCAPE_OK)
+        return st;
+    const uint64_t nx = v->volume.dims[0], ny = v->volume.dims[1];
+    const uint64_t cell_bytes = memscape_layout_cell_bytes(layout);
+    for (uint64_t c = 0; c < cells; c++) {
+        uint32_t x, y, z;
+        memscape_layout_cell_to_xyz(layout, c, &x, &y, &z);
+        copy_cell(v, grid, cell_bytes, c, (size_t)((z * ny + y) * nx + x));
+    }
+    *out = v;
+    return MEMSCAPE_OK;
+}
+
+const memscape_volume *memscape_voxels_volume(const memscape_voxels *voxels)
+{
+    return &voxels->volume;
+}
