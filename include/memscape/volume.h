@@ -120,6 +120,23 @@ typedef struct memscape_annotation {
     uint64_t address;
 } memscape_annotation;
 
+typedef struct memscape_annotation_list memscape_annotation_list;
+
+/** The annotations of a space laid out in 3D: one per module (at the voxel of its middle, or
+ *  of its first or last byte, labelled with its file name), one per thread stack (at its
+ *  stack pointer, "thread 0x1a2c stack"), and the exception address ("exception 0xc0000005").
+ *  Positions are voxel centres in the world coordinates of volume (origin + (i + 0.5) *
+ *  spacing). What the layout does not show is left out. At most MEMSCAPE_ANNOTATIONS_MAX. */
+#define MEMSCAPE_ANNOTATIONS_MAX 65536u
+MEMSCAPE_API memscape_status memscape_annotations_from_space(memscape_annotation_list **out,
+                                                             const memscape_space *space,
+                                                             const memscape_layout *layout,
+                                                             const memscape_volume *volume,
+                                                             memscape_error *err);
+MEMSCAPE_API const memscape_annotation *memscape_annotation_list_items(
+    const memscape_annotation_list *list, size_t *count);
+MEMSCAPE_API void memscape_annotation_list_free(memscape_annotation_list *list);
+
 /** Write annotations as XML PolyData (.vtp): one vertex per annotation, a String array
  *  "label", Int32 "kind", Int64 "id" and UInt64 "address". Atomic like the volumes. */
 MEMSCAPE_API memscape_status memscape_annotations_write_vtp(const char *path,

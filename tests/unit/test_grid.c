@@ -1122,6 +1122,52 @@ static void test_voxels_follow_the_curve(void **state)
     memscape_space_free(space);
 }
 
+/* Modules, thread stacks and the exception land at the centre of the voxel showing their
+ * address, in world coordinates; what the layout does not show is left out. */
+static void test_annotations_at_their_voxels(void **state)
+{
+    (void)state;
+    static uint8_t file[2048];
+    memscape_space *space;
+    memscape_error err = {0};
+    assert_int_equal(memscape_space_new(&space, file, sizeof file, NULL), MEMSCAPE_OK);
+    assert_int_equal(memscape_space_add_range(space, 0x10000, sizeof file, 0), MEMSCAPE_OK);
+    memscape_module m = {.name = "C:\\dir\\<e&l\"'>n.dll", .base = 0x10000, .size = 0x400};
+    assert_int_equal(memscape_space_add_module(space, &m), MEMSCAPE_OK);
+    memscape_module away = {.name = "/lib/away.so", .base = 0x900000, .size = 0x1000};
+    assert_int_equal(memscape_space_add_module(space, &away), MEMSCAPE_OK);
+    memscape_thread t = {.id = 0x1a2c, .sp = 0x10600, .has_context = 1};
+    assert_int_equal(memscape_space_add_thread(space, &t, NULL), MEMSCAPE_OK);
+    memscape_exception e = {.thread_id = 0x1a2c, .code = 0xc0000005, .address = 0x10010};
+    memscape_space_set_exception(space, &e);
+    assert_int_equal(memscape_space_finalize(space, &err), MEMSCAPE_OK);
+    memscape_layout_options o = {.curve = MEMSCAPE_CURVE_SLAB, .width = 4, .height = 4,
+                                 .depth = 4, .cell_bytes = 32, .lo = 0x10000, .hi = 0x10800};
+    memscape_layout *layout;
+    assert_int_equal(memscape_layout_new(&layout, space, &o, &err), MEMSCAPE_OK);
+    memscape_volume volume = {.dims = {4, 4, 4}, .origin = {1, 2, 3}, .spacing = {0.5, 1, 2}};
+    memscape_annotation_list *list;
+    assert_int_equal(memscape_annotations_from_space(&list, space, layout, &volume, &err),
+                     MEMSCAPE_OK);
+    size_t n;
+    const memscape_annotation *a = memscape_annotation_list_items(list, &n);
+    assert_int_equal(n, 3); /* away.so is outside the pictured range */
+    /* The module's middle, 0x101ff: cell 15 = voxel (3, 3, 0). */
+    assert_string_equal(a[0].label, "<e&l\"'>n.dll");
+    assert_int_equal(a[0].kind, MEMSCAPE_ANNOTATION_MODULE);
+    assert_true(a[0].position[0] == 1 + 3.5 * 0.5 && a[0].position[1] == 2 + 3.5 &&
+                a[0].position[2] == 3 + 0.5 * 2);
+    /* The stack pointer 0x10600: cell 48 = voxel (0, 0, 3). */
+    assert_string_equal(a[1].label, "thread 0x1a2c stack");
+    assert_true(a[1].position[0] == 1.25 && a[1].position[1] == 2.5 && a[1].position[2] == 10);
+    assert_int_equal(a[1].id, 0x1a2c);
+    assert_string_equal(a[2].label, "exception 0xc0000005");
+    assert_int_equal(a[2].address, 0x10010);
+    memscape_annotation_list_free(list);
+    memscape_layout_free(layout);
+    memscape_space_free(space);
+}
+
 static void test_raster_new_checks_size(void **state)
 {
     (void)state;
@@ -1142,6 +1188,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_byte_class_of_every_value),
         cmocka_unit_test(test_voxels_follow_the_curve),
+        cmocka_unit_test(test_annotations_at_their_voxels),
         cmocka_unit_test(test_cell_stats_pointer_targets_skip_free),
         cmocka_unit_test(test_cell_stats_match_definitions),
         cmocka_unit_test_setup_teardown(test_grid_channels_match_definitions, setup_scan,
