@@ -5,33 +5,17 @@
 #include <string.h>
 
 #include "poster_draw.h"
+#include "util/text.h"
 
-/* Length of the valid UTF-8 sequence at s (1-4) that is a printable character, or 0.
- * Overlong forms, surrogates, values past U+10FFFF, C0 and C1 controls and DEL are refused. */
+/* Length of the valid UTF-8 sequence at s (1-4) that is a printable character, or 0: C0 and
+ * C1 controls and DEL are refused with what is not UTF-8. */
 static size_t printable_utf8_length(const unsigned char *s)
 {
-    unsigned char c = s[0];
-    if (c >= 0x20 && c < 0x7f)
-        return 1;
-    size_t len;
-    uint32_t cp, min;
-    if ((c & 0xe0) == 0xc0) {
-        len = 2, cp = c & 0x1fu, min = 0x80;
-    } else if ((c & 0xf0) == 0xe0) {
-        len = 3, cp = c & 0x0fu, min = 0x800;
-    } else if ((c & 0xf8) == 0xf0) {
-        len = 4, cp = c & 0x07u, min = 0x10000;
-    } else {
+    size_t used;
+    uint32_t cp = memscape_utf8_next(s, &used);
+    if (cp == MEMSCAPE_UTF8_INVALID || cp < 0x20 || (cp >= 0x7f && cp < 0xa0))
         return 0;
-    }
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80) /* also stops at the NUL */
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3fu);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) || cp < 0xa0)
-        return 0;
-    return len;
+    return used;
 }
 
 void poster_clean_text(const char *in, char *out, size_t out_size, size_t max_chars)

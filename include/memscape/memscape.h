@@ -13,5 +13,6 @@
 #include "palette.h"
 #include "picture.h"
 #include "poster.h"
+#include "volume.h"
 
 #endif /* MEMSCAPE_MEMSCAPE_H */

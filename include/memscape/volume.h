@@ -146,7 +146,8 @@ MEMSCAPE_API memscape_status memscape_annotations_write_vtp(const char *path,
 /* ---- ParaView ---------------------------------------------------------------------------- */
 
 typedef struct memscape_paraview_script {
-    const char *volume;         /* the volume's file name, relative to the script's folder */
+    const char *volume;         /* the volume's file name, relative to the script's folder;
+                                   must be UTF-8 (ParaView 5.11 aborts on other names) */
     memscape_volume_format format;
     const char *annotations;    /* the .vtp's file name, relative likewise; NULL: none */
     const char *array;          /* the array to colour by */
@@ -164,7 +165,8 @@ MEMSCAPE_API memscape_status memscape_paraview_script_write(const char *path,
                                                             memscape_error *err);
 
 /** A ParaView data collection (.pvd) stepping through files (relative to the .pvd's folder),
- *  timestep i for files[i]. */
+ *  timestep i for files[i]. File names must be UTF-8 without control characters other than
+ *  tab, LF and CR (EINVAL), which XML could not carry. */
 MEMSCAPE_API memscape_status memscape_pvd_write(const char *path, const char *const *files,
                                                 size_t count, memscape_error *err);
 

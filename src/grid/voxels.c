@@ -34,15 +34,6 @@ static const struct {
     [CH_POINTERS] = {"pointers", MEMSCAPE_ARRAY_F32},
 };
 
-static size_t type_size(memscape_array_type type)
-{
-    switch (type) {
-    case MEMSCAPE_ARRAY_U8: return 1;
-    case MEMSCAPE_ARRAY_U16: return 2;
-    default: return 4;
-    }
-}
-
 void memscape_voxels_free(memscape_voxels *voxels)
 {
     if (!voxels)
@@ -61,7 +52,7 @@ static memscape_status alloc_voxels(memscape_voxels **out, const memscape_layout
     for (int c = 0; c < CH_COUNT; c++) {
         size_t bytes;
         if (cells > SIZE_MAX ||
-            memscape_mul_size((size_t)cells, type_size(channels[c].type), &bytes) != 0 ||
+            memscape_mul_size((size_t)cells, memscape_array_type_size(channels[c].type), &bytes) != 0 ||
             !(v->values[c] = malloc(bytes))) {
             memscape_voxels_free(v);
             return memscape_fail(err, MEMSCAPE_ENOMEM, MEMSCAPE_NO_OFFSET,

@@ -91,3 +91,14 @@ memscape_status memscape_atomic_commit(memscape_atomic_file *f, const char *what
                          f->path,
                          f->os_errno ? strerror(f->os_errno) : reason ? reason : "failed");
 }
+
+memscape_status memscape_atomic_write_file(const char *path, const char *what, const void *data,
+                                           size_t len, memscape_error *err)
+{
+    memscape_atomic_file f;
+    memscape_status st = memscape_atomic_open(&f, path, what, err);
+    if (st != MEMSCAPE_OK)
+        return st;
+    memscape_atomic_write(&f, data, len); /* a failure is kept in f and reported by commit */
+    return memscape_atomic_commit(&f, what, NULL, err);
+}

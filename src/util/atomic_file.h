@@ -25,6 +25,9 @@ int memscape_atomic_write(memscape_atomic_file *f, const void *data, size_t len)
  *  system's reason, else reason). */
 memscape_status memscape_atomic_commit(memscape_atomic_file *f, const char *what,
                                        const char *reason, memscape_error *err);
+/** The whole file at once: open, write len bytes of data, commit. */
+memscape_status memscape_atomic_write_file(const char *path, const char *what, const void *data,
+                                           size_t len, memscape_error *err);
 /** Give up: close and remove the temporary file. */
 void memscape_atomic_abort(memscape_atomic_file *f);
 

@@ -54,3 +54,26 @@ size_t memscape_utf16_to_utf8(const uint8_t *p, size_t units, int big_endian, ch
     out[n] = '\0';
     return n;
 }
+
+uint32_t memscape_utf8_next(const unsigned char *s, size_t *used)
+{
+    static const uint32_t least[4] = {0, 0x80, 0x800, 0x10000};
+    unsigned c = s[0];
+    size_t more = c < 0x80 ? 0 : (c & 0xe0) == 0xc0 ? 1 : (c & 0xf0) == 0xe0 ? 2
+                : (c & 0xf8) == 0xf0 ? 3 : 4;
+    *used = 1;
+    if (more == 0)
+        return c;
+    if (more == 4)
+        return MEMSCAPE_UTF8_INVALID;
+    uint32_t cp = c & (0x3fu >> more);
+    for (size_t i = 1; i <= more; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return MEMSCAPE_UTF8_INVALID;
+        cp = cp << 6 | (s[i] & 0x3fu);
+    }
+    if (cp < least[more] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        return MEMSCAPE_UTF8_INVALID;
+    *used = more + 1;
+    return cp;
+}
