@@ -135,7 +135,7 @@ static uint32_t expected_bits(memscape_array_type t, size_t i)
     case MEMSCAPE_ARRAY_U8: return (k * 7u + 3u) & 0xffu;
     case MEMSCAPE_ARRAY_U16: return (1000u + k * 300u) & 0xffffu;
     case MEMSCAPE_ARRAY_U32: return 0x01020304u + k * 0x01000001u;
-    case MEMSCAPE_ARRAY_I32: return (uint32_t)(-100000 - (int32_t)k * 12345);
+    case MEMSCAPE_ARRAY_I32: return 0u - 100000u - k * 12345u; /* negative, wrapping */
     case MEMSCAPE_ARRAY_F32: {
         float f = (float)k * 0.25f - 7.5f;
         uint32_t bits;
