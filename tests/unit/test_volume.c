@@ -21,44 +21,16 @@
 #include <zlib.h>
 #include <cmocka.h>
 
+#include "tmpdir.h"
+
 #include "memscape/volume.h"
 
 /* ---- the temporary folder ---------------------------------------------------------------- */
 
-static char dir[] = "/tmp/memscape-test-volume-XXXXXX";
-
-static int make_dir(void **state)
+static int setup(void **state)
 {
-    (void)state;
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);   /* expected failures below must stay quiet */
-    return mkdtemp(dir) ? 0 : -1;
-}
-
-/* Remove everything under path (the writers make at most one level of folders). */
-static void empty_folder(const char *path)
-{
-    DIR *d = opendir(path);
-    if (!d)
-        return;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        char p[1024];
-        snprintf(p, sizeof p, "%s/%s", path, e->d_name);
-        if (unlink(p) != 0) {
-            empty_folder(p);
-            rmdir(p);
-        }
-    }
-    closedir(d);
-}
-
-static int remove_dir(void **state)
-{
-    (void)state;
-    empty_folder(dir);
-    return rmdir(dir);
+    return make_dir(state);
 }
 
 /* Each test starts with an empty folder. */
@@ -67,18 +39,6 @@ static int clean(void **state)
     (void)state;
     empty_folder(dir);
     return 0;
-}
-
-static const char *in_dir(char *out, size_t size, const char *name)
-{
-    snprintf(out, size, "%s/%s", dir, name);
-    return out;
-}
-
-static int exists(const char *path)
-{
-    struct stat sb;
-    return lstat(path, &sb) == 0;
 }
 
 static size_t entries_in(const char *path)
@@ -91,24 +51,6 @@ static size_t entries_in(const char *path)
         n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
     closedir(d);
     return n;
-}
-
-/* The whole file, NUL-terminated so the XML before binary data can be searched as text. */
-static unsigned char *slurp(const char *path, size_t *size)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    assert_int_equal(fseek(f, 0, SEEK_END), 0);
-    long n = ftell(f);
-    assert_true(n >= 0);
-    rewind(f);
-    unsigned char *buf = malloc((size_t)n + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    buf[n] = 0;
-    *size = (size_t)n;
-    return buf;
 }
 
 /* ---- the volumes -------------------------------------------------------------------------- */
@@ -968,5 +910,5 @@ int main(void)
         cmocka_unit_test_setup(test_volume_failed_rename_leaves_nothing, clean),
         cmocka_unit_test_setup(test_volume_failure_keeps_old_file, clean),
     };
-    return cmocka_run_group_tests(tests, make_dir, remove_dir);
+    return cmocka_run_group_tests(tests, setup, remove_dir);
 }
