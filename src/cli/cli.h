@@ -20,6 +20,7 @@ int cli_info(int argc, char **argv);
 int cli_render(int argc, char **argv);
 int cli_locate(int argc, char **argv);
 int cli_palettes(int argc, char **argv);
+int cli_volume(int argc, char **argv);
 
 /** Print "memscape: FILE: offset 0xNN: message" (or without the offset) on stderr. */
 void cli_report(const char *file, const memscape_error *err);
@@ -39,6 +40,10 @@ int cli_parse_curve(const char *name, memscape_curve *curve);
 /** The file name at the end of a path with '/' or '\\' separators (a Windows module path
  *  read on Linux has the latter). */
 const char *cli_base_name(const char *path);
+
+/** A built-in palette by name, else a palette file; CLI_OK, or CLI_FAILED after one error
+ *  line on stderr. */
+int cli_load_palette(const char *name, memscape_palette **out);
 
 /** Format addr WinDbg-style: 8 hex digits, or 8`8 for 64-bit pointer sizes. */
 const char *cli_format_windbg(uint64_t addr, unsigned pointer_size, char buf[32]);

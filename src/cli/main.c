@@ -9,6 +9,8 @@ static const cli_command commands[] = {
     {"info", "show what a dump holds: format, modules, threads, memory, exception", cli_info},
     {"render", "picture the memory space as a PNG (views, layouts, palettes)", cli_render},
     {"locate", "say which address, region and module a pixel of a picture shows", cli_locate},
+    {"volume", "fold the memory space into voxels for ParaView (VTI, VTK, VTKHDF, XDMF)",
+     cli_volume},
     {"palettes", "list the palettes, preview them, export one for ParaView", cli_palettes},
 };
 

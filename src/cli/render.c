@@ -259,29 +259,8 @@ static int fail_with(const char *what, const memscape_error *err)
 
 static int load_palette(const render_options *o, memscape_palette **out)
 {
-    const char *name = o->palette ? o->palette : memscape_view_default_palette(o->view);
-    memscape_error err = {0};
-    if (memscape_palette_builtin(out, name, &err) == MEMSCAPE_OK)
-        return CLI_OK;
-    /* Not a built-in: a palette file. */
-    FILE *f = fopen(name, "rb");
-    if (!f) {
-        fprintf(stderr, "memscape: render: --palette: '%s' is neither a built-in palette nor a "
-                        "readable file (memscape palettes lists them)\n", name);
-        return CLI_FAILED;
-    }
-    char *text = malloc(MEMSCAPE_PALETTE_MAX_BYTES + 1);
-    size_t len = text ? fread(text, 1, MEMSCAPE_PALETTE_MAX_BYTES + 1, f) : 0;
-    fclose(f);
-    if (!text || len > MEMSCAPE_PALETTE_MAX_BYTES) {
-        free(text);
-        fprintf(stderr, "memscape: %s: larger than %u bytes: not a palette\n", name,
-                MEMSCAPE_PALETTE_MAX_BYTES);
-        return CLI_FAILED;
-    }
-    memscape_status st = memscape_palette_parse(out, text, len, &err);
-    free(text);
-    return st == MEMSCAPE_OK ? CLI_OK : fail_with(name, &err);
+    return cli_load_palette(o->palette ? o->palette : memscape_view_default_palette(o->view),
+                            out);
 }
 
 /* --module NAME: the range of the module whose path or file name is NAME. */

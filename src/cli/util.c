@@ -104,3 +104,32 @@ const char *cli_base_name(const char *path)
     const char *sep = slash > back ? slash : back;
     return sep ? sep + 1 : path;
 }
+
+int cli_load_palette(const char *name, memscape_palette **out)
+{
+    memscape_error err = {0};
+    if (memscape_palette_builtin(out, name, &err) == MEMSCAPE_OK)
+        return CLI_OK;
+    /* Not a built-in: a palette file. */
+    FILE *f = fopen(name, "rb");
+    if (!f) {
+        fprintf(stderr, "memscape: --palette: '%s' is neither a built-in palette nor a "
+                        "readable file (memscape palettes lists them)\n", name);
+        return CLI_FAILED;
+    }
+    char *text = malloc(MEMSCAPE_PALETTE_MAX_BYTES + 1);
+    size_t len = text ? fread(text, 1, MEMSCAPE_PALETTE_MAX_BYTES + 1, f) : 0;
+    fclose(f);
+    if (!text || len > MEMSCAPE_PALETTE_MAX_BYTES) {
+        free(text);
+        fprintf(stderr, "memscape: %s: larger than %u bytes: not a palette\n", name,
+                MEMSCAPE_PALETTE_MAX_BYTES);
+        return CLI_FAILED;
+    }
+    memscape_status st = memscape_palette_parse(out, text, len, &err);
+    free(text);
+    if (st == MEMSCAPE_OK)
+        return CLI_OK;
+    cli_report(name, &err);
+    return CLI_FAILED;
+}

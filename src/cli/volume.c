@@ -1,0 +1,319 @@
+/* SPDX-License-Identifier: MIT */
+/* `memscape volume DUMP -o OUT.vti|.pvti|.vtk|.hdf|.xdmf`: fold the address space into a voxel
+ * grid and write it for ParaView, with OUT's stem + ".annotations.vtp" (modules, thread
+ * stacks, the exception) and + ".paraview.py" (a script that opens and colours it all). */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+typedef struct volume_options {
+    const char *dump;
+    const char *out;
+    memscape_volume_format format;
+    memscape_layout_options layout;
+    memscape_volume_options write;
+    const char *palette;
+    const char *array;
+    unsigned threads;
+    int quiet;
+    memscape_open_options open;
+} volume_options;
+
+static void print_usage(FILE *out)
+{
+    fprintf(out,
+            "Usage: memscape volume [options] DUMP -o OUT.vti|.pvti|.vtk|.hdf|.xdmf\n"
+            "\n"
+            "Fold a dump's memory space into a voxel grid for ParaView. Beside OUT it writes\n"
+            "OUT's stem + .annotations.vtp (modules, thread stacks, the exception) and\n"
+            "+ .paraview.py (pvpython SCRIPT [--screenshot PNG] opens and colours it all).\n"
+            "\n"
+            "Options:\n"
+            "  -o, --output OUT       the volume; the extension picks the format:\n"
+            "                         .vti XML image data, .pvti pieces for parallel servers,\n"
+            "                         .vtk legacy binary, .hdf VTKHDF, .xdmf XDMF + .h5\n"
+            "  --layout CURVE         hilbert3d (default) or slab (stacked scan slices)\n"
+            "  --dims N | WxHxD       voxels a side (default 256; hilbert3d: a power of two)\n"
+            "  --cell BYTES           bytes per voxel (default: the smallest power of two\n"
+            "                         that fits)\n"
+            "  --compact              collapse gaps into thin separators (default)\n"
+            "  --true-scale           keep distances: gaps take their real size\n"
+            "  --compress             .vti/.pvti: zlib-compressed blocks\n"
+            "  --pieces N             .pvti: slabs along z (default 2)\n"
+            "  --array NAME           what the script colours by (default entropy): present,\n"
+            "                         mean, entropy, class, usage, module, protect, pointers\n"
+            "  --palette NAME|FILE    its palette (default: entropy)\n"
+            "  --threads N            worker threads (default: one per CPU)\n"
+            "  --raw [--base ADDR]    read DUMP as raw bytes at ADDR\n"
+            "  -q, --quiet            no progress on stderr\n"
+            "  -h, --help             show this help\n");
+}
+
+#define SHORT_USAGE "Usage: memscape volume [options] DUMP -o OUT.vti|.pvti|.vtk|.hdf|.xdmf\n"
+#define usage_error(...) \
+    (cli_usage_error("volume", __VA_ARGS__), fputs(SHORT_USAGE, stderr), CLI_USAGE)
+
+enum {
+    OPT_LAYOUT = 256, OPT_DIMS, OPT_CELL, OPT_COMPACT, OPT_TRUE_SCALE, OPT_COMPRESS,
+    OPT_PIECES, OPT_ARRAY, OPT_PALETTE, OPT_THREADS, OPT_RAW, OPT_BASE
+};
+
+static const struct option long_options[] = {
+    {"output", required_argument, NULL, 'o'},   {"layout", required_argument, NULL, OPT_LAYOUT},
+    {"dims", required_argument, NULL, OPT_DIMS}, {"cell", required_argument, NULL, OPT_CELL},
+    {"compact", no_argument, NULL, OPT_COMPACT},
+    {"true-scale", no_argument, NULL, OPT_TRUE_SCALE},
+    {"compress", no_argument, NULL, OPT_COMPRESS},
+    {"pieces", required_argument, NULL, OPT_PIECES},
+    {"array", required_argument, NULL, OPT_ARRAY},
+    {"palette", required_argument, NULL, OPT_PALETTE},
+    {"threads", required_argument, NULL, OPT_THREADS}, {"raw", no_argument, NULL, OPT_RAW},
+    {"base", required_argument, NULL, OPT_BASE}, {"quiet", no_argument, NULL, 'q'},
+    {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0},
+};
+
+static const char *const array_names[] = {
+    "present", "mean", "entropy", "class", "usage", "module", "protect", "pointers",
+};
+
+/* "256" (a cube) or "64x32x16". */
+static int parse_dims(const char *text, uint32_t dims[3])
+{
+    uint64_t v[3];
+    int n = 0;
+    const char *p = text;
+    while (n < 3) {
+        char part[24];
+        size_t len = strcspn(p, "x");
+        if (len == 0 || len >= sizeof part)
+            return -1;
+        memcpy(part, p, len);
+        part[len] = '\0';
+        if (cli_parse_u64(part, &v[n]) != 0 || v[n] == 0 || v[n] > MEMSCAPE_LAYOUT_MAX_SIDE_3D)
+            return -1;
+        n++;
+        if (p[len] == '\0')
+            break;
+        p += len + 1;
+    }
+    if (n == 2 || (n == 3 && *p && p[strcspn(p, "x")] != '\0'))
+        return -1;
+    for (int i = 0; i < 3; i++)
+        dims[i] = (uint32_t)(n == 1 ? v[0] : v[i]);
+    return 0;
+}
+
+static int parse_option(int c, const char *arg, volume_options *o)
+{
+    uint64_t v;
+    uint32_t dims[3];
+    switch (c) {
+    case 'o': o->out = arg; return -1;
+    case 'q': o->quiet = 1; return -1;
+    case OPT_LAYOUT:
+        if (strcmp(arg, "hilbert3d") == 0)
+            o->layout.curve = MEMSCAPE_CURVE_HILBERT3D;
+        else if (strcmp(arg, "slab") == 0)
+            o->layout.curve = MEMSCAPE_CURVE_SLAB;
+        else
+            return usage_error("--layout: '%s' is not hilbert3d or slab", arg);
+        return -1;
+    case OPT_DIMS:
+        if (parse_dims(arg, dims) != 0)
+            return usage_error("--dims: '%s' is not N or WxHxD with sides from 1 to %u", arg,
+                               MEMSCAPE_LAYOUT_MAX_SIDE_3D);
+        o->layout.width = dims[0], o->layout.height = dims[1], o->layout.depth = dims[2];
+        return -1;
+    case OPT_CELL:
+        if (cli_parse_u64(arg, &o->layout.cell_bytes) != 0 || o->layout.cell_bytes == 0)
+            return usage_error("--cell: '%s' is not a positive number of bytes", arg);
+        return -1;
+    case OPT_COMPACT: o->layout.true_scale = 0; return -1;
+    case OPT_TRUE_SCALE: o->layout.true_scale = 1; return -1;
+    case OPT_COMPRESS: o->write.compress = 1; return -1;
+    case OPT_PIECES:
+        if (cli_parse_u64(arg, &v) != 0 || v == 0 || v > MEMSCAPE_LAYOUT_MAX_SIDE_3D)
+            return usage_error("--pieces: '%s' is not from 1 to %u", arg,
+                               MEMSCAPE_LAYOUT_MAX_SIDE_3D);
+        o->write.pieces = (unsigned)v;
+        return -1;
+    case OPT_ARRAY:
+        for (size_t i = 0; i < sizeof array_names / sizeof *array_names; i++)
+            if (strcmp(arg, array_names[i]) == 0) {
+                o->array = array_names[i];
+                return -1;
+            }
+        return usage_error("--array: '%s' is not one of the volume's arrays", arg);
+    case OPT_PALETTE: o->palette = arg; return -1;
+    case OPT_THREADS:
+        if (cli_parse_u64(arg, &v) != 0 || v == 0 || v > 1024)
+            return usage_error("--threads: '%s' is not from 1 to 1024", arg);
+        o->threads = (unsigned)v;
+        return -1;
+    case OPT_RAW: o->open.raw = 1; return -1;
+    case OPT_BASE:
+        if (cli_parse_u64(arg, &o->open.raw_base) != 0)
+            return usage_error("--base: '%s' is not an address", arg);
+        return -1;
+    default:
+        return usage_error("unknown option");
+    }
+}
+
+static int parse_options(int argc, char **argv, volume_options *o)
+{
+    opterr = 0;
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, ":o:qh", long_options, NULL)) != -1) {
+        if (c == 'h') {
+            print_usage(stdout);
+            return CLI_OK;
+        }
+        if (c == ':')
+            return usage_error("option '%s' needs a value", argv[optind - 1]);
+        if (c == '?')
+            return usage_error("unknown option '%s'", argv[optind - 1]);
+        int status = parse_option(c, optarg, o);
+        if (status >= 0)
+            return status;
+    }
+    if (optind >= argc)
+        return usage_error("missing DUMP");
+    if (argc - optind > 1)
+        return usage_error("one DUMP at a time (time series are not available yet)");
+    o->dump = argv[optind];
+    if (!o->out)
+        return usage_error("missing -o OUT.vti (or .pvti, .vtk, .hdf, .xdmf)");
+    if (!memscape_volume_format_of(o->out, &o->format))
+        return usage_error("-o: '%s' does not end in .vti, .pvti, .vtk, .hdf or .xdmf", o->out);
+    return -1;
+}
+
+/* ---- the work ---------------------------------------------------------------------------- */
+
+static int fail_with(const char *what, const memscape_error *err)
+{
+    cli_report(what, err);
+    return CLI_FAILED;
+}
+
+static void progress(void *ctx, uint64_t done, uint64_t total)
+{
+    if (total)
+        fprintf(stderr, "\rmemscape: volume: %s %3u%%", (const char *)ctx,
+                (unsigned)(done * 100 / total));
+}
+
+/* OUT without its extension, + suffix; malloc'ed. */
+static char *beside(const char *out, const char *suffix)
+{
+    const char *dot = strrchr(out, '.');
+    size_t stem = dot ? (size_t)(dot - out) : strlen(out);
+    char *path = malloc(stem + strlen(suffix) + 1);
+    if (path) {
+        memcpy(path, out, stem);
+        strcpy(path + stem, suffix);
+    }
+    return path;
+}
+
+/* The annotations and the script beside the volume. */
+static int write_companions(const volume_options *o, const memscape_space *space,
+                            const memscape_layout *layout, const memscape_volume *volume)
+{
+    memscape_error err = {0};
+    memscape_annotation_list *list = NULL;
+    memscape_palette *palette = NULL;
+    char *vtp = beside(o->out, ".annotations.vtp");
+    char *script = beside(o->out, ".paraview.py");
+    int status = CLI_FAILED;
+    if (!vtp || !script) {
+        fprintf(stderr, "memscape: volume: out of memory\n");
+        goto done;
+    }
+    if (memscape_annotations_from_space(&list, space, layout, volume, &err) != MEMSCAPE_OK) {
+        status = fail_with(o->dump, &err);
+        goto done;
+    }
+    size_t n;
+    const memscape_annotation *items = memscape_annotation_list_items(list, &n);
+    if (memscape_annotations_write_vtp(vtp, items, n, &err) != MEMSCAPE_OK) {
+        status = fail_with(vtp, &err);
+        goto done;
+    }
+    const char *palette_name = o->palette ? o->palette : "entropy";
+    if (cli_load_palette(palette_name, &palette) != CLI_OK)
+        goto done;
+    memscape_paraview_script s = {
+        .volume = cli_base_name(o->out), .format = o->format,
+        .annotations = cli_base_name(vtp), .array = o->array ? o->array : "entropy",
+        .palette = palette, .title = cli_base_name(o->dump),
+    };
+    status = memscape_paraview_script_write(script, &s, &err) == MEMSCAPE_OK
+                 ? CLI_OK
+                 : fail_with(script, &err);
+done:
+    memscape_palette_free(palette);
+    memscape_annotation_list_free(list);
+    free(vtp);
+    free(script);
+    return status;
+}
+
+static int build_and_write(const volume_options *o, const memscape_space *space)
+{
+    memscape_error err = {0};
+    memscape_layout *layout = NULL;
+    memscape_grid *grid = NULL;
+    memscape_voxels *voxels = NULL;
+    int show = !o->quiet && isatty(2);
+    memscape_grid_options go = {.threads = o->threads, .progress = show ? progress : NULL,
+                                .progress_ctx = (void *)"reading"};
+    memscape_volume_options wo = o->write;
+    wo.zlib_level = -1;
+    wo.progress = show ? progress : NULL;
+    wo.progress_ctx = (void *)"writing";
+    int status = CLI_FAILED;
+    if (memscape_layout_new(&layout, space, &o->layout, &err) != MEMSCAPE_OK ||
+        memscape_grid_compute(&grid, space, layout, &go, &err) != MEMSCAPE_OK ||
+        memscape_voxels_from_grid(&voxels, grid, layout, &err) != MEMSCAPE_OK) {
+        status = fail_with(o->dump, &err);
+        goto done;
+    }
+    memscape_grid_free(grid); /* the voxels hold what the volume needs */
+    grid = NULL;
+    const memscape_volume *volume = memscape_voxels_volume(voxels);
+    if (memscape_volume_write(o->out, o->format, volume, &wo, &err) != MEMSCAPE_OK) {
+        status = fail_with(o->out, &err);
+        goto done;
+    }
+    status = write_companions(o, space, layout, volume);
+done:
+    if (show)
+        fputs("\r\033[K", stderr);
+    memscape_voxels_free(voxels);
+    memscape_grid_free(grid);
+    memscape_layout_free(layout);
+    return status;
+}
+
+int cli_volume(int argc, char **argv)
+{
+    volume_options o = {0};
+    o.layout.curve = MEMSCAPE_CURVE_HILBERT3D;
+    int status = parse_options(argc, argv, &o);
+    if (status >= 0)
+        return status;
+    memscape_dump *dump;
+    memscape_error err = {0};
+    if (memscape_dump_open(&dump, o.dump, &o.open, &err) != MEMSCAPE_OK)
+        return fail_with(o.dump, &err);
+    status = build_and_write(&o, memscape_dump_space(dump));
+    memscape_dump_free(dump);
+    return status;
+}
