@@ -3,6 +3,7 @@
 #ifndef MEMSCAPE_CLI_H
 #define MEMSCAPE_CLI_H
 
+#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -40,6 +41,21 @@ int cli_parse_curve(const char *name, memscape_curve *curve);
 /** The file name at the end of a path with '/' or '\\' separators (a Windows module path
  *  read on Linux has the latter). */
 const char *cli_base_name(const char *path);
+
+/** What a command says about its usage: its name, its help text, and its one-line form. */
+typedef struct cli_usage {
+    const char *command;
+    void (*print)(FILE *out);
+    const char *short_form;   /* "Usage: memscape render [options] DUMP -o OUT\n" */
+} cli_usage;
+
+/** Read argv's options with getopt_long: -h/--help prints the help and returns CLI_OK; a
+ *  missing value or an unknown option prints a usage error and returns CLI_USAGE; every other
+ *  option goes to on_option, and a status >= 0 from it stops the reading with that status.
+ *  Returns -1 once all options are taken; the operands start at optind. */
+int cli_read_options(int argc, char **argv, const cli_usage *usage, const char *short_options,
+                     const struct option *long_options,
+                     int (*on_option)(int c, const char *arg, void *ctx), void *ctx);
 
 /** A built-in palette by name, else a palette file; CLI_OK, or CLI_FAILED after one error
  *  line on stderr. */

@@ -151,8 +151,9 @@ static int parse_view(const char *name, render_options *o)
     return memscape_view_parse(name, &o->view) ? 0 : -1;
 }
 
-static int parse_option(int c, const char *arg, render_options *o)
+static int parse_option(int c, const char *arg, void *ctx)
 {
+    render_options *o = ctx;
     uint64_t v;
     switch (c) {
     case 'o': o->out = arg; return -1;
@@ -217,22 +218,10 @@ static int parse_option(int c, const char *arg, render_options *o)
 
 static int parse_options(int argc, char **argv, render_options *o)
 {
-    opterr = 0;
-    optind = 1;
-    int c;
-    while ((c = getopt_long(argc, argv, ":o:qh", long_options, NULL)) != -1) {
-        if (c == 'h') {
-            print_usage(stdout);
-            return CLI_OK;
-        }
-        if (c == ':')
-            return usage_error("option '%s' needs a value", argv[optind - 1]);
-        if (c == '?')
-            return usage_error("unknown option '%s'", argv[optind - 1]);
-        int status = parse_option(c, optarg, o);
-        if (status >= 0)
-            return status;
-    }
+    static const cli_usage usage = {"render", print_usage, SHORT_USAGE};
+    int status = cli_read_options(argc, argv, &usage, ":o:qh", long_options, parse_option, o);
+    if (status >= 0)
+        return status;
     if (optind >= argc)
         return usage_error("missing DUMP");
     if (argc - optind > 1)

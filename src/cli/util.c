@@ -133,3 +133,29 @@ int cli_load_palette(const char *name, memscape_palette **out)
     cli_report(name, &err);
     return CLI_FAILED;
 }
+
+int cli_read_options(int argc, char **argv, const cli_usage *usage, const char *short_options,
+                     const struct option *long_options,
+                     int (*on_option)(int c, const char *arg, void *ctx), void *ctx)
+{
+    opterr = 0;
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, short_options, long_options, NULL)) != -1) {
+        if (c == 'h') {
+            usage->print(stdout);
+            return CLI_OK;
+        }
+        if (c == ':' || c == '?') {
+            cli_usage_error(usage->command, c == ':' ? "option '%s' needs a value"
+                                                     : "unknown option '%s'",
+                            argv[optind - 1]);
+            fputs(usage->short_form, stderr);
+            return CLI_USAGE;
+        }
+        int status = on_option(c, optarg, ctx);
+        if (status >= 0)
+            return status;
+    }
+    return -1;
+}
