@@ -116,6 +116,7 @@ static void put_names(FILE *o, const memscape_paraview_script *s)
         fputs("None", o);
     fputs("\nARRAY = ", o);
     put_py_str(o, s->array);
+    fprintf(o, "\nSERIES = %s", s->series ? "True" : "False");
     /* VTKHDF 1.0 volumes carry point data: ParaView 5.11's reader has no cell data. */
     fprintf(o, "\nASSOCIATION = '%s'\n",
             s->format == MEMSCAPE_VOLUME_VTKHDF ? "POINTS" : "CELLS");
@@ -204,7 +205,7 @@ static const char body_show[] =
     "    display.SetScalarBarVisibility(view, True)\n"
     "    Show(Outline(Input=volume), view)\n\n\n"
     "def show_annotations(path, view, radius):\n"
-    "    points = XMLPolyDataReader(FileName=[path])\n"
+    "    points = PVDReader(FileName=path) if SERIES else XMLPolyDataReader(FileName=[path])\n"
     "    display = Show(points, view)\n"
     "    display.SetRepresentationType('Point Gaussian')\n"
     "    display.ColorArrayName = ['POINTS', '']\n"
@@ -266,6 +267,8 @@ static const char body_main[] =
     "        show_annotations(os.path.join(here, ANNOTATIONS), view, diagonal / 100)\n"
     "    if TITLE is not None:\n"
     "        show_title(view)\n"
+    "    if SERIES:\n"
+    "        GetAnimationScene().UpdateAnimationUsingDataTimeSteps()\n"
     "    look_from_corner(view)\n"
     "    if shot:\n"
     "        SaveScreenshot(shot, view, ImageResolution=[1280, 1024])\n"
@@ -316,7 +319,8 @@ static memscape_status build(const memscape_paraview_script *s, char **buf, size
     put_names(o, s);
     put_palette(o, s->palette);
     fputs(body_folder, o);
-    fputs(readers[s->format], o);
+    /* A time series is a .pvd whatever its frames are: PVDReader opens each by extension. */
+    fputs(s->series ? "PVDReader(FileName=path)" : readers[s->format], o);
     fputs(body_colours, o);
     fputs(body_show, o);
     fputs(body_main, o);

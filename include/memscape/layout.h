@@ -68,6 +68,15 @@ MEMSCAPE_API memscape_status memscape_layout_new(memscape_layout **out,
                                                  const memscape_layout_options *opts,
                                                  memscape_error *err);
 
+/** One layout for several spaces (the frames of a time series, dumps to compare): it shows
+ *  the union of what each would show, so an address lands on the same cell in every one.
+ *  Otherwise as memscape_layout_new(). */
+MEMSCAPE_API memscape_status memscape_layout_new_shared(memscape_layout **out,
+                                                        const memscape_space *const *spaces,
+                                                        size_t count,
+                                                        const memscape_layout_options *opts,
+                                                        memscape_error *err);
+
 /** Rebuild a layout from its parts (as stored in a picture's metadata): curve, size, cell
  *  size and the segments in cell order. Checks that the segments are consistent, as
  *  memscape_layout_new() makes them: contiguous from cell 0, address runs and gaps

@@ -153,6 +153,8 @@ typedef struct memscape_paraview_script {
     const char *array;          /* the array to colour by */
     const memscape_palette *palette;   /* its colours, as in 2D pictures */
     const char *title;          /* any bytes from the dump (a file name): escaped */
+    int series;                 /* 1: volume and annotations name .pvd collections (of
+                                   format's files) that ParaView steps through in time */
 } memscape_paraview_script;
 
 /** Write a ParaView Python script (for pvpython, or ParaView's Python shell) that opens the

@@ -90,42 +90,85 @@ static int is_shown(const memscape_region *r)
     return r->state == MEMSCAPE_STATE_COMMITTED || r->state == MEMSCAPE_STATE_NOT_CAPTURED;
 }
 
-/* The shown regions clipped to [lo, hi), adjacent ones merged. *runs is caller-owned. */
-static memscape_status collect_runs(const memscape_space *space, uint64_t lo, uint64_t hi,
-                                    address_run **runs, size_t *count, memscape_error *err)
+/* Appends the shown regions of space clipped to [lo, hi) to out[*n...], merging a region into
+ * the run before it where they touch. out has room for every region. */
+static void append_runs(const memscape_space *space, uint64_t lo, uint64_t hi,
+                        address_run *out, size_t *n)
 {
-    size_t n_regions = 0;
+    size_t n_regions = 0, first = *n;
     const memscape_region *regions = memscape_space_regions(space, &n_regions);
-    size_t bytes;
-    if (memscape_mul_size(n_regions ? n_regions : 1, sizeof **runs, &bytes) != MEMSCAPE_OK)
-        return memscape_fail(err, MEMSCAPE_ENOMEM, MEMSCAPE_NO_OFFSET,
-                             "layout: %zu regions are too many to lay out", n_regions);
-    address_run *out = malloc(bytes);
-    if (!out)
-        return memscape_fail(err, MEMSCAPE_ENOMEM, MEMSCAPE_NO_OFFSET,
-                             "layout: out of memory for %zu regions", n_regions);
-    size_t n = 0;
     for (size_t i = 0; i < n_regions; i++) {
         const memscape_region *r = &regions[i];
         uint64_t base = r->base > lo ? r->base : lo;
         uint64_t end = memscape_end_clamped(r->base, r->size);
         if (end > hi)
             end = hi;
-        uint64_t prev_end = n > 0 ? out[n - 1].base + out[n - 1].bytes : 0;
+        uint64_t prev_end = *n > first ? out[*n - 1].base + out[*n - 1].bytes : 0;
         if (base < prev_end)
             base = prev_end; /* the model promises no overlap; never count a byte twice */
         if (!is_shown(r) || base >= end)
             continue;
-        if (n > 0 && prev_end == base) {
-            out[n - 1].bytes += end - base;
+        if (*n > first && prev_end == base) {
+            out[*n - 1].bytes += end - base;
             continue;
         }
-        out[n].base = base;
-        out[n].bytes = end - base;
-        n++;
+        out[*n].base = base;
+        out[*n].bytes = end - base;
+        (*n)++;
     }
+}
+
+static int compare_runs(const void *a, const void *b)
+{
+    const address_run *x = a, *y = b;
+    return (x->base > y->base) - (x->base < y->base);
+}
+
+/* Sorted runs from several spaces into their union: overlapping or touching runs merge. */
+static size_t merge_runs(address_run *runs, size_t n)
+{
+    qsort(runs, n, sizeof *runs, compare_runs);
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (kept > 0) {
+            address_run *last = &runs[kept - 1];
+            uint64_t last_end = last->base + last->bytes;
+            if (runs[i].base <= last_end) {
+                uint64_t end = runs[i].base + runs[i].bytes;
+                if (end > last_end)
+                    last->bytes = end - last->base;
+                continue;
+            }
+        }
+        runs[kept++] = runs[i];
+    }
+    return kept;
+}
+
+/* The shown addresses of every space in [lo, hi), as sorted disjoint runs with gaps between
+ * them. *runs is caller-owned. */
+static memscape_status collect_runs(const memscape_space *const *spaces, size_t count,
+                                    uint64_t lo, uint64_t hi, address_run **runs,
+                                    size_t *n_runs, memscape_error *err)
+{
+    size_t total = 0, bytes;
+    for (size_t i = 0; i < count; i++) {
+        size_t n_regions = 0;
+        memscape_space_regions(spaces[i], &n_regions);
+        total = n_regions > SIZE_MAX - total ? SIZE_MAX : total + n_regions;
+    }
+    if (memscape_mul_size(total ? total : 1, sizeof **runs, &bytes) != MEMSCAPE_OK)
+        return memscape_fail(err, MEMSCAPE_ENOMEM, MEMSCAPE_NO_OFFSET,
+                             "layout: %zu regions are too many to lay out", total);
+    address_run *out = malloc(bytes);
+    if (!out)
+        return memscape_fail(err, MEMSCAPE_ENOMEM, MEMSCAPE_NO_OFFSET,
+                             "layout: out of memory for %zu regions", total);
+    size_t n = 0;
+    for (size_t i = 0; i < count; i++)
+        append_runs(spaces[i], lo, hi, out, &n);
     *runs = out;
-    *count = n;
+    *n_runs = count > 1 ? merge_runs(out, n) : n;
     return MEMSCAPE_OK;
 }
 
@@ -255,13 +298,19 @@ static memscape_status check_range(const memscape_layout_options *opts, uint64_t
     return MEMSCAPE_OK;
 }
 
-memscape_status memscape_layout_new(memscape_layout **out, const memscape_space *space,
-                                    const memscape_layout_options *opts, memscape_error *err)
+memscape_status memscape_layout_new_shared(memscape_layout **out,
+                                           const memscape_space *const *spaces, size_t count,
+                                           const memscape_layout_options *opts,
+                                           memscape_error *err)
 {
-    if (!out || !space || !opts)
+    if (!out || !spaces || count == 0 || !opts)
         return memscape_fail(err, MEMSCAPE_EINVAL, MEMSCAPE_NO_OFFSET,
-                             "layout: no %s given", !out ? "result" : !space ? "space"
-                             : "options");
+                             "layout: no %s given", !out ? "result" : !opts ? "options"
+                             : "space");
+    for (size_t i = 0; i < count; i++)
+        if (!spaces[i])
+            return memscape_fail(err, MEMSCAPE_EINVAL, MEMSCAPE_NO_OFFSET,
+                                 "layout: space %zu is missing", i);
     uint32_t width = opts->width, height = opts->height, depth = opts->depth;
     int three_d = memscape_curve_is_3d(opts->curve);
     if (width == 0 && height == 0 && depth == 0)
@@ -278,7 +327,7 @@ memscape_status memscape_layout_new(memscape_layout **out, const memscape_space 
 
     address_run *runs = NULL;
     size_t n = 0;
-    st = collect_runs(space, lo, hi, &runs, &n, err);
+    st = collect_runs(spaces, count, lo, hi, &runs, &n, err);
     if (st != MEMSCAPE_OK)
         return st;
     uint64_t cell_bytes = opts->cell_bytes;
@@ -299,6 +348,12 @@ memscape_status memscape_layout_new(memscape_layout **out, const memscape_space 
         st = build_segments(out, runs, n, &grid, cell_bytes, opts->true_scale != 0, err);
     free(runs);
     return st;
+}
+
+memscape_status memscape_layout_new(memscape_layout **out, const memscape_space *space,
+                                    const memscape_layout_options *opts, memscape_error *err)
+{
+    return memscape_layout_new_shared(out, &space, 1, opts, err);
 }
 
 /* ---- rebuilding from stored segments ------------------------------------------------------ */

@@ -6,6 +6,7 @@ Loading in ParaView itself is for the pvpython suite."""
 import ast
 import os
 import re
+import struct
 import sys
 import tempfile
 
@@ -82,12 +83,81 @@ def test_errors(memscape, tmp):
     check_one_error_line(err, 'an unwritable path')
 
 
+def vti_array(path, name):
+    """The values of a raw .vti's cell array name: the offset attribute points past the '_'
+    that opens the appended data, where a UInt64 byte count precedes the values."""
+    with open(path, 'rb') as f:
+        data = f.read()
+    head = data[:data.index(b'<AppendedData')].decode('ascii')
+    tag = re.search(r'<DataArray type="(\w+)" Name="%s"[^>]* offset="(\d+) *"' % name, head)
+    kinds = {'Float32': 'f', 'UInt8': 'B', 'Int32': 'i', 'UInt16': 'H'}
+    start = data.index(b'_', data.index(b'<AppendedData')) + 1 + int(tag.group(2))
+    count = struct.unpack_from('<Q', data, start)[0] // struct.calcsize(kinds[tag.group(1)])
+    return struct.unpack_from('<%d%s' % (count, kinds[tag.group(1)]), data, start + 8)
+
+
+def collection_files(path):
+    with open(path, encoding='utf-8') as f:
+        return re.findall(r'<DataSet timestep="(\d+)" part="0" file="([^"]+)"/>', f.read())
+
+
+def test_time_series(memscape, tmp):
+    """Two raw dumps at base 0, of 32 and 64 KiB, on a slab of 16^3 voxels: the shared layout
+    shows [0, 64 KiB) for both at 16 bytes a voxel (alone, the small dump would take 8), so
+    the small dump's frame fills half the voxels and the large one's all of them."""
+    small, large = os.path.join(tmp, 'small.bin'), os.path.join(tmp, 'large.bin')
+    with open(small, 'wb') as f:
+        f.write(bytes([7]) * 32768)
+    with open(large, 'wb') as f:
+        f.write(bytes([i // 512 for i in range(65536)]))
+    out = os.path.join(tmp, 'run.pvd')
+    status, _, err = run(memscape, 'volume', '-q', '--raw', '--layout', 'slab', '--dims', '16',
+                         '-o', out, small, large, small)
+    if not check(status == 0, f'a series: exit {status} {err!r}'):
+        return
+    frames = collection_files(out)
+    check(frames == [('0', 'run_000.vti'), ('1', 'run_001.vti'), ('2', 'run_002.vti')],
+          f'run.pvd lists {frames}')
+    marks = collection_files(os.path.join(tmp, 'run.annotations.pvd'))
+    check([f for _, f in marks] == [f'run_00{i}.annotations.vtp' for i in range(3)],
+          f'run.annotations.pvd lists {marks}')
+    present = [vti_array(os.path.join(tmp, f'run_00{i}.vti'), 'present') for i in range(3)]
+    mean = [vti_array(os.path.join(tmp, f'run_00{i}.vti'), 'mean') for i in range(3)]
+    check(len(present[0]) == 16 ** 3, f'{len(present[0])} voxels a frame')
+    check(present[0] == (1.0,) * 2048 + (0.0,) * 2048,
+          'the small dump\'s frame: half the voxels present, then nothing')
+    check(present[1] == (1.0,) * 4096, 'the large dump\'s frame: every voxel present')
+    check(mean[0][:2048] == (7,) * 2048 and mean[1] == tuple(v // 32 for v in range(4096)),
+          f'frame means {mean[0][:4]} {mean[1][:4]}')
+    with open(os.path.join(tmp, 'run_000.vti'), 'rb') as a, \
+            open(os.path.join(tmp, 'run_002.vti'), 'rb') as b:
+        check(a.read() == b.read(), 'the same dump twice made different frames')
+    with open(os.path.join(tmp, 'run.paraview.py'), encoding='ascii') as f:
+        script = f.read()
+    check("VOLUME = 'run.pvd'" in script and "ANNOTATIONS = 'run.annotations.pvd'" in script
+          and 'SERIES = True' in script and "TITLE = '3 dumps: small.bin to small.bin'" in script,
+          'the series script names its collections')
+
+    status, _, err = run(memscape, 'volume', '--raw', '-o', os.path.join(tmp, 'x.vti'), small,
+                         large)
+    check(status == 2 and 'OUT.pvd' in err, f'two dumps into a .vti: {err!r}')
+    missing = os.path.join(tmp, 'missing.bin')
+    out = os.path.join(tmp, 'broken.pvd')
+    status, _, err = run(memscape, 'volume', '-q', '--raw', '-o', out, small, missing)
+    check(status == 1, f'a series with a missing dump: exit {status}')
+    check_one_error_line(err, 'a series with a missing dump')
+    check('missing.bin' in err, f'the error names the missing dump: {err!r}')
+    check(not any(f.startswith('broken') for f in os.listdir(tmp)),
+          'a series with a missing dump wrote files')
+
+
 def main():
     memscape, corpus = sys.argv[1], sys.argv[2]
     with tempfile.TemporaryDirectory() as tmp:
         test_usage(memscape)
         test_every_format_on_the_corpus(memscape, corpus, tmp)
         test_errors(memscape, tmp)
+        test_time_series(memscape, tmp)
     finish('volume')
 
 

@@ -783,6 +783,54 @@ static void assert_same_layout(const memscape_layout *a, const memscape_layout *
     }
 }
 
+/* ---- several spaces --------------------------------------------------------------------- */
+
+/* A shared layout shows the union of the spaces' runs: main_space and near_space overlap in
+ * [0x10000, 0x14000) and [0x40000, 0x45123); a third space's run touches the end of one and
+ * straddles another, so runs from different spaces merge. */
+static void test_layout_shared_is_the_union(void **state)
+{
+    (void)state;
+    memscape_region e[] = {
+        entry(0x14000, 0x1000, MEMSCAPE_STATE_COMMITTED),  /* touches [0x10000, 0x14000) */
+        entry(0x50800, 0x1800, MEMSCAPE_STATE_COMMITTED),  /* overlaps [0x50000, 0x51000) */
+        entry(0x9000, 0x1000, MEMSCAPE_STATE_COMMITTED),   /* before every other run */
+    };
+    memscape_space *third = space_of(e, ARRAY_LEN(e), 0);
+    memscape_space *first = main_space(), *second = near_space();
+    const memscape_space *spaces[] = {first, second, third};
+    const run want_runs[] = {
+        {0x9000, 0x1000},  {0x10000, 0x5000},  {0x40000, 0x5123},
+        {0x50000, 0x2000}, {TOP_BASE, 0x21000},
+    };
+    memscape_layout_options o = {MEMSCAPE_CURVE_HILBERT3D, 16, 16, 0x100, 0, 0, 0, 16};
+    memscape_layout *layout = NULL;
+    memscape_error err = {0};
+    assert_int_equal(memscape_layout_new_shared(&layout, spaces, 3, &o, &err), MEMSCAPE_OK);
+    memscape_segment want[MAX_SEGMENTS];
+    size_t n = ref_segments(want_runs, ARRAY_LEN(want_runs), 0x100, 0, want);
+    assert_segments_equal(layout, want, n);
+    assert_runs_pictured(layout, want, n);
+    memscape_layout_free(layout);
+
+    /* One space shared with nobody is the plain layout; no spaces is a mistake. */
+    memscape_layout *alone = NULL, *plain = NULL;
+    assert_int_equal(memscape_layout_new_shared(&alone, spaces, 1, &o, &err), MEMSCAPE_OK);
+    assert_int_equal(memscape_layout_new(&plain, first, &o, &err), MEMSCAPE_OK);
+    assert_same_layout(alone, plain);
+    memscape_layout_free(alone);
+    memscape_layout_free(plain);
+    layout = NULL;
+    assert_int_equal(memscape_layout_new_shared(&layout, spaces, 0, &o, &err), MEMSCAPE_EINVAL);
+    const memscape_space *with_hole[] = {first, NULL};
+    assert_int_equal(memscape_layout_new_shared(&layout, with_hole, 2, &o, &err),
+                     MEMSCAPE_EINVAL);
+    assert_null(layout);
+    memscape_space_free(first);
+    memscape_space_free(second);
+    memscape_space_free(third);
+}
+
 static void test_layout_from_segments_round_trips(void **state)
 {
     (void)state;
@@ -1023,6 +1071,7 @@ int main(void)
         cmocka_unit_test(test_layout_fit_smallest_power_of_two),
         cmocka_unit_test(test_layout_fixed_cell_too_small),
         cmocka_unit_test(test_layout_range_clips),
+        cmocka_unit_test(test_layout_shared_is_the_union),
         cmocka_unit_test(test_layout_invalid_sizes_and_curves),
         cmocka_unit_test(test_layout_from_segments_round_trips),
         cmocka_unit_test(test_layout_from_segments_rejects_hostile),

@@ -352,7 +352,7 @@ static void test_script_parses_for_every_format(void **state)
     for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
         const memscape_palette *p = i % 2 ? cont : cat;
         memscape_paraview_script s = {formats[i].volume, formats[i].format, "a'\"\\.vtp",
-                                      "byte_class", p, hostile_title};
+                                      "byte_class", p, hostile_title, 0};
         char path[512], args[4][600], all[2600];
         in_dir(path, sizeof path, "v.paraview.py");
         memscape_error err = {0};
@@ -369,6 +369,7 @@ static void test_script_parses_for_every_format(void **state)
         char assoc[64];
         snprintf(assoc, sizeof assoc, "\nASSOCIATION = '%s'\n", formats[i].association);
         assert_non_null(strstr(script, assoc));
+        assert_non_null(strstr(script, "\nSERIES = False\n"));
         assert_non_null(strstr(script, i % 2 ? "\nCATEGORICAL = False\n"
                                              : "\nCATEGORICAL = True\n"));
         assert_colours(script, p);
@@ -388,7 +389,8 @@ static void test_script_without_title_or_annotations(void **state)
     if (!python_available())
         skip();
     memscape_palette *p = palette("modules");
-    memscape_paraview_script s = {"v.vti", MEMSCAPE_VOLUME_VTI, NULL, "module_id", p, NULL};
+    memscape_paraview_script s = {"v.vti", MEMSCAPE_VOLUME_VTI, NULL, "module_id", p, NULL,
+                                  0};
     char path[512], arg[600], all[700];
     in_dir(path, sizeof path, "plain.paraview.py");
     memscape_error err = {0};
@@ -404,6 +406,32 @@ static void test_script_without_title_or_annotations(void **state)
     memscape_palette_free(p);
 }
 
+/* A time series opens both collections with ParaView's PVD reader, whatever the frames are. */
+static void test_script_for_a_series(void **state)
+{
+    (void)state;
+    if (!python_available())
+        skip();
+    memscape_palette *p = palette("entropy");
+    memscape_paraview_script s = {"run.pvd", MEMSCAPE_VOLUME_VTI, "run.annotations.pvd",
+                                  "entropy", p, "3 dumps", 1};
+    char path[512], args[2][600], all[1300];
+    in_dir(path, sizeof path, "series.paraview.py");
+    memscape_error err = {0};
+    assert_int_equal(memscape_paraview_script_write(path, &s, &err), MEMSCAPE_OK);
+    snprintf(all, sizeof all, "%s %s", expect(args[0], sizeof args[0], "VOLUME", "run.pvd"),
+             expect(args[1], sizeof args[1], "ANNOTATIONS", "run.annotations.pvd"));
+    assert_int_equal(python_check(path, all), 0);
+    size_t size;
+    char *script = slurp(path, &size);
+    assert_non_null(strstr(script, "\nSERIES = True\n"));
+    assert_non_null(strstr(script, "def open_volume(path):\n    return PVDReader(FileName=path)"));
+    assert_null(strstr(script, "XMLImageDataReader"));
+    assert_non_null(strstr(script, "UpdateAnimationUsingDataTimeSteps()"));
+    free(script);
+    memscape_palette_free(p);
+}
+
 static void test_script_refuses_names_paraview_cannot_open(void **state)
 {
     (void)state;
@@ -411,12 +439,12 @@ static void test_script_refuses_names_paraview_cannot_open(void **state)
     char path[512];
     in_dir(path, sizeof path, "bad.paraview.py");
     memscape_paraview_script bad[] = {
-        {"v\xff.vti", MEMSCAPE_VOLUME_VTI, NULL, "a", p, "t"},
-        {"v.vti", MEMSCAPE_VOLUME_VTI, "a\xc0\xaf.vtp", "a", p, "t"},
-        {"v.vti", MEMSCAPE_VOLUME_FORMAT_COUNT, NULL, "a", p, "t"},
-        {NULL, MEMSCAPE_VOLUME_VTI, NULL, "a", p, "t"},
-        {"v.vti", MEMSCAPE_VOLUME_VTI, NULL, NULL, p, "t"},
-        {"v.vti", MEMSCAPE_VOLUME_VTI, NULL, "a", NULL, "t"},
+        {"v\xff.vti", MEMSCAPE_VOLUME_VTI, NULL, "a", p, "t", 0},
+        {"v.vti", MEMSCAPE_VOLUME_VTI, "a\xc0\xaf.vtp", "a", p, "t", 0},
+        {"v.vti", MEMSCAPE_VOLUME_FORMAT_COUNT, NULL, "a", p, "t", 0},
+        {NULL, MEMSCAPE_VOLUME_VTI, NULL, "a", p, "t", 0},
+        {"v.vti", MEMSCAPE_VOLUME_VTI, NULL, NULL, p, "t", 0},
+        {"v.vti", MEMSCAPE_VOLUME_VTI, NULL, "a", NULL, "t", 0},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         memscape_error err = {0};
@@ -487,7 +515,7 @@ static void test_failed_writes_leave_no_temporary(void **state)
     snprintf(tmp, sizeof tmp, "%s.tmp", folder);
     assert_int_equal(mkdir(folder, 0755), 0);
     memscape_palette *p = palette("gray");
-    memscape_paraview_script s = {"v.vti", MEMSCAPE_VOLUME_VTI, NULL, "a", p, "t"};
+    memscape_paraview_script s = {"v.vti", MEMSCAPE_VOLUME_VTI, NULL, "a", p, "t", 0};
     const char *const files[] = {"a.vti"};
     memscape_annotation a = {{1, 2, 3}, "x", MEMSCAPE_ANNOTATION_MODULE, 0, 0};
     const char *const targets[] = {missing, folder};
@@ -514,6 +542,7 @@ int main(void)
         cmocka_unit_test(test_vtp_rejects_unrepresentable_positions),
         cmocka_unit_test(test_script_parses_for_every_format),
         cmocka_unit_test(test_script_without_title_or_annotations),
+        cmocka_unit_test(test_script_for_a_series),
         cmocka_unit_test(test_script_refuses_names_paraview_cannot_open),
         cmocka_unit_test(test_pvd_escapes_file_names),
         cmocka_unit_test(test_pvd_refuses_names_xml_cannot_hold),
