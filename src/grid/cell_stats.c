@@ -148,8 +148,10 @@ void memscape_cell_stats_init(memscape_cell_stats *s, const memscape_pointer_tar
     /* Only 4 and 8 are real pointer sizes; a hostile or unknown value reads as 8. */
     s->pointer_size = pointer_size == 4 ? 4 : 8;
     s->big_endian = big_endian != 0;
-    /* Resetting four lanes costs 4 KiB of stores per cell: worth it only for larger cells. */
+    /* Resetting four lanes costs 4 KiB of stores per cell: worth it only for larger cells.
+     * A small cell holds few distinct values: finishing it walks those, not all 256. */
     s->lanes = cell_bytes >= 1024 ? MEMSCAPE_CELL_LANES : 1;
+    s->sparse = s->lanes == 1;
 }
 
 static void fold_lanes(memscape_cell_stats *s)
@@ -164,6 +166,13 @@ static void fold_lanes(memscape_cell_stats *s)
     }
     s->wide_used = 1;
     s->pending = 0;
+}
+
+/* Sparse counting: a value's first byte in the cell puts it on the seen list. */
+static inline void count_seen(memscape_cell_stats *s, uint8_t v)
+{
+    if (s->hist[0][v]++ == 0)
+        s->seen[s->seen_count++] = v;
 }
 
 /* Count n bytes into the lanes. Words of eight zero bytes (common in memory) skip the
@@ -189,7 +198,7 @@ static void count_bytes(memscape_cell_stats *s, const uint8_t *p, size_t n)
             h2[p[i + 6]]++;
             h3[p[i + 7]]++;
         }
-    } else {
+    } else if (!s->sparse || s->wide_used) { /* after a fold, seen would list values twice */
         uint32_t *h = s->hist[0];
         for (; i + 8 <= n; i += 8) {
             uint64_t w;
@@ -201,6 +210,20 @@ static void count_bytes(memscape_cell_stats *s, const uint8_t *p, size_t n)
             for (unsigned j = 0; j < 8; j++)
                 h[p[i + j]]++;
         }
+    } else {
+        for (; i + 8 <= n; i += 8) {
+            uint64_t w;
+            memcpy(&w, p + i, 8);
+            if (w == 0) {
+                s->zero_words++;
+                continue;
+            }
+            for (unsigned j = 0; j < 8; j++)
+                count_seen(s, p[i + j]);
+        }
+        for (; i < n; i++)
+            count_seen(s, p[i]);
+        return;
     }
     for (; i < n; i++)
         s->hist[0][p[i]]++;
@@ -342,6 +365,30 @@ static uint64_t sum_counts(const uint64_t counts[256], unsigned from, unsigned t
     return sum;
 }
 
+/* The class with the most bytes; the first of equals. */
+static uint8_t dominant_of(const uint64_t per_class[MEMSCAPE_CLASS_COUNT])
+{
+    unsigned best = 0;
+    for (unsigned c = 1; c < MEMSCAPE_CLASS_COUNT; c++)
+        if (per_class[c] > per_class[best])
+            best = c;
+    return (uint8_t)best;
+}
+
+/* The class of one byte value (see memscape_byte_class). */
+static unsigned class_of_byte(uint8_t v)
+{
+    if (v == 0)
+        return MEMSCAPE_CLASS_ZERO;
+    if (v == 0xff)
+        return MEMSCAPE_CLASS_FF;
+    if (v >= 0x80)
+        return MEMSCAPE_CLASS_HIGH;
+    if ((v >= 0x20 && v <= 0x7e) || v == '\t' || v == '\n' || v == '\r')
+        return MEMSCAPE_CLASS_TEXT;
+    return MEMSCAPE_CLASS_CONTROL;
+}
+
 /* The dominant class, from sums over the class's byte ranges (see memscape_byte_class). */
 static uint8_t dominant_class(const uint64_t counts[256], uint64_t present)
 {
@@ -355,11 +402,7 @@ static uint8_t dominant_class(const uint64_t counts[256], uint64_t present)
                                         per_class[MEMSCAPE_CLASS_FF] -
                                         per_class[MEMSCAPE_CLASS_HIGH] -
                                         per_class[MEMSCAPE_CLASS_TEXT];
-    unsigned best = 0;
-    for (unsigned c = 1; c < MEMSCAPE_CLASS_COUNT; c++)
-        if (per_class[c] > per_class[best])
-            best = c;
-    return (uint8_t)best;
+    return dominant_of(per_class);
 }
 
 static uint8_t mean_of(const uint64_t counts[256], uint64_t present)
@@ -378,30 +421,68 @@ static uint8_t mean_of(const uint64_t counts[256], uint64_t present)
     return (uint8_t)(mean > 255.0 ? 255.0 : mean);
 }
 
-void memscape_cell_stats_finish(memscape_cell_stats *s, memscape_cell_result *out)
+static float entropy_of(double sum_clogc, uint64_t present)
+{
+    /* H = -sum p log2 p with p = c/n, which is log2 n - (sum c log2 c) / n. */
+    double h = log2((double)present) - sum_clogc / (double)present;
+    return (float)(h < 0.0 ? 0.0 : h > 8.0 ? 8.0 : h);
+}
+
+/* Mean, entropy and class from the full histogram. */
+static void finish_dense(memscape_cell_stats *s, memscape_cell_result *out)
 {
     uint64_t counts[256];
     collect_counts(s, counts);
-    uint64_t present = s->present;
+    /* No branch on the counts: clogc(0) is 0, and a count past the table is rare. */
+    double sum_clogc = 0.0;
+    for (unsigned v = 0; v < 256; v++)
+        sum_clogc += clogc(counts[v]);
+    out->entropy = entropy_of(sum_clogc, s->present);
+    out->mean = mean_of(counts, s->present);
+    out->byte_class = dominant_class(counts, s->present);
+}
+
+/* The same from the values seen only (a small cell: present < 1024, so no sum overflows and
+ * nothing was folded into wide). */
+static void finish_sparse(memscape_cell_stats *s, memscape_cell_result *out)
+{
+    uint64_t per_class[MEMSCAPE_CLASS_COUNT] = {0};
+    uint64_t sum = 0;
+    double sum_clogc = 0.0;
+    uint64_t zeros = 8 * s->zero_words + s->hist[0][0];
+    for (unsigned i = 0; i < s->seen_count; i++) {
+        uint8_t v = s->seen[i];
+        uint64_t c = v == 0 ? zeros : s->hist[0][v];
+        s->hist[0][v] = 0;
+        sum += (uint64_t)v * c;
+        sum_clogc += clogc(c);
+        per_class[class_of_byte(v)] += c;
+    }
+    if (zeros > 0 && per_class[MEMSCAPE_CLASS_ZERO] == 0) { /* zeros in whole words only */
+        sum_clogc += clogc(zeros);
+        per_class[MEMSCAPE_CLASS_ZERO] = zeros;
+    }
+    s->seen_count = 0;
+    out->entropy = entropy_of(sum_clogc, s->present);
+    out->mean = (uint8_t)(sum / s->present);
+    out->byte_class = dominant_of(per_class);
+}
+
+void memscape_cell_stats_finish(memscape_cell_stats *s, memscape_cell_result *out)
+{
     memset(out, 0, sizeof *out);
     out->byte_class = MEMSCAPE_GRID_NONE;
-    if (present > 0) {
-        /* No branch on the counts: clogc(0) is 0, and a count past the table is rare. */
-        double sum_clogc = 0.0;
-        for (unsigned v = 0; v < 256; v++)
-            sum_clogc += clogc(counts[v]);
-        /* H = -sum p log2 p with p = c/n, which is log2 n - (sum c log2 c) / n. */
-        double h = log2((double)present) - sum_clogc / (double)present;
-        out->entropy = (float)(h < 0.0 ? 0.0 : h > 8.0 ? 8.0 : h);
-        out->present = present;
-        out->mean = mean_of(counts, present);
-        out->byte_class = dominant_class(counts, present);
-    }
+    out->present = s->present;
+    if (s->present > 0 && s->sparse && !s->wide_used)
+        finish_sparse(s, out);
+    else if (s->present > 0)
+        finish_dense(s, out);
     if (s->values)
         out->pointers = (float)((double)s->hits / (double)s->values);
     s->pending = 0;
     s->wide_used = 0;
     s->zero_words = 0;
+    s->seen_count = 0;
     s->present = 0;
     s->values = 0;
     s->hits = 0;

@@ -47,6 +47,9 @@ typedef struct memscape_cell_stats {
     uint64_t wide[256];         /* counts folded out of hist before a lane could overflow */
     int wide_used;
     uint64_t zero_words;        /* aligned 8-byte words of zeros, counted apart (fast path) */
+    int sparse;                 /* small cells: remember which values were seen */
+    unsigned seen_count;        /* sparse: distinct values in hist[0], listed in seen */
+    uint8_t seen[256];
     uint64_t present;
 
     uint64_t values;            /* aligned, fully present pointer-sized values */

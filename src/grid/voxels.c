@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* A 3D grid as a volume: each channel copied from curve order (cell index) into voxel order
  * (x fastest, then y, then z), the order every volume format stores. One pass over the cells
- * per channel group; the curve gives each cell's voxel in O(log side). */
+ * on every core; the curve gives each cell's voxel in O(log side). */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "memscape/volume.h"
 #include "util/checked.h"
@@ -88,6 +90,64 @@ static void copy_cell(memscape_voxels *v, const memscape_grid *g, uint64_t cell_
     ((float *)v->values[CH_POINTERS])[i] = memscape_grid_pointers(g)[c];
 }
 
+/* Workers at most, and the fewest cells worth a thread of their own. */
+#define MAX_COPY_THREADS 64u
+#define MIN_CELLS_PER_THREAD ((uint64_t)1 << 16)
+
+typedef struct copy_job {
+    memscape_voxels *voxels;
+    const memscape_grid *grid;
+    const memscape_layout *layout;
+    uint64_t first, end;        /* cells [first, end) */
+} copy_job;
+
+static void *copy_cells(void *arg)
+{
+    const copy_job *job = arg;
+    const uint64_t nx = job->voxels->volume.dims[0], ny = job->voxels->volume.dims[1];
+    const uint64_t cell_bytes = memscape_layout_cell_bytes(job->layout);
+    for (uint64_t c = job->first; c < job->end; c++) {
+        uint32_t x, y, z;
+        memscape_layout_cell_to_xyz(job->layout, c, &x, &y, &z);
+        copy_cell(job->voxels, job->grid, cell_bytes, c, (size_t)((z * ny + y) * nx + x));
+    }
+    return NULL;
+}
+
+static unsigned copy_threads(uint64_t cells)
+{
+    long online = sysconf(_SC_NPROCESSORS_ONLN);
+    uint64_t threads = online > 0 ? (uint64_t)online : 1;
+    if (threads > MAX_COPY_THREADS)
+        threads = MAX_COPY_THREADS;
+    if (threads > cells / MIN_CELLS_PER_THREAD)
+        threads = cells / MIN_CELLS_PER_THREAD;
+    return threads > 1 ? (unsigned)threads : 1;
+}
+
+/* Every cell into its voxel, the cells split evenly between threads (each cell costs the
+ * same). The caller's thread takes the first share and any share a thread could not start. */
+static void copy_all(memscape_voxels *v, const memscape_grid *grid,
+                     const memscape_layout *layout, uint64_t cells)
+{
+    copy_job jobs[MAX_COPY_THREADS];
+    pthread_t threads[MAX_COPY_THREADS];
+    int started[MAX_COPY_THREADS] = {0};
+    unsigned n = copy_threads(cells);
+    for (unsigned t = 0; t < n; t++)
+        jobs[t] = (copy_job){v, grid, layout, cells / n * t, t + 1 == n ? cells
+                                                                         : cells / n * (t + 1)};
+    for (unsigned t = 1; t < n; t++)
+        started[t] = pthread_create(&threads[t], NULL, copy_cells, &jobs[t]) == 0;
+    copy_cells(&jobs[0]);
+    for (unsigned t = 1; t < n; t++) {
+        if (started[t])
+            pthread_join(threads[t], NULL);
+        else
+            copy_cells(&jobs[t]);
+    }
+}
+
 memscape_status memscape_voxels_from_grid(memscape_voxels **out, const memscape_grid *grid,
                                           const memscape_layout *layout, memscape_error *err)
 {
@@ -104,13 +164,7 @@ memscape_status memscape_voxels_from_grid(memscape_voxels **out, const memscape_
     memscape_status st = alloc_voxels(&v, layout, cells, err);
     if (st != MEMSCAPE_OK)
         return st;
-    const uint64_t nx = v->volume.dims[0], ny = v->volume.dims[1];
-    const uint64_t cell_bytes = memscape_layout_cell_bytes(layout);
-    for (uint64_t c = 0; c < cells; c++) {
-        uint32_t x, y, z;
-        memscape_layout_cell_to_xyz(layout, c, &x, &y, &z);
-        copy_cell(v, grid, cell_bytes, c, (size_t)((z * ny + y) * nx + x));
-    }
+    copy_all(v, grid, layout, cells);
     *out = v;
     return MEMSCAPE_OK;
 }

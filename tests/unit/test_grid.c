@@ -1061,6 +1061,45 @@ static void test_view_default_palettes_render(void **state)
 
 /* ---- volumes ----------------------------------------------------------------------------- */
 
+/* 64^3 one-byte cells: enough for the copy into voxel order to split between threads; every
+ * voxel must still hold its own cell's byte. */
+static void test_voxels_of_a_large_grid(void **state)
+{
+    (void)state;
+    enum { SIDE = 64, CELLS = SIDE * SIDE * SIDE };
+    uint8_t *file = malloc(CELLS);
+    assert_non_null(file);
+    for (size_t i = 0; i < CELLS; i++)
+        file[i] = (uint8_t)(i ^ (i >> 8) ^ (i >> 16));
+    memscape_space *space;
+    memscape_error err = {0};
+    assert_int_equal(memscape_space_new(&space, file, CELLS, NULL), MEMSCAPE_OK);
+    assert_int_equal(memscape_space_add_range(space, 0x10000, CELLS, 0), MEMSCAPE_OK);
+    assert_int_equal(memscape_space_finalize(space, &err), MEMSCAPE_OK);
+    memscape_layout_options o = {.curve = MEMSCAPE_CURVE_HILBERT3D, .width = SIDE,
+                                 .height = SIDE, .depth = SIDE, .cell_bytes = 1};
+    memscape_layout *layout;
+    memscape_grid *grid;
+    memscape_voxels *voxels;
+    assert_int_equal(memscape_layout_new(&layout, space, &o, &err), MEMSCAPE_OK);
+    assert_int_equal(memscape_grid_compute(&grid, space, layout, NULL, &err), MEMSCAPE_OK);
+    assert_int_equal(memscape_voxels_from_grid(&voxels, grid, layout, &err), MEMSCAPE_OK);
+    const uint8_t *mean = memscape_voxels_volume(voxels)->arrays[1].values;
+    size_t wrong = 0;
+    for (uint32_t z = 0; z < SIDE; z++)
+        for (uint32_t y = 0; y < SIDE; y++)
+            for (uint32_t x = 0; x < SIDE; x++) {
+                uint64_t cell = memscape_layout_xyz_to_cell(layout, x, y, z);
+                wrong += mean[((size_t)z * SIDE + y) * SIDE + x] != file[cell];
+            }
+    assert_int_equal(wrong, 0);
+    memscape_voxels_free(voxels);
+    memscape_grid_free(grid);
+    memscape_layout_free(layout);
+    memscape_space_free(space);
+    free(file);
+}
+
 /* A raw 2 KiB file at 32 bytes a cell on a 4x4x4 layout: voxel (x, y, z) holds the mean of the
  * bytes of the cell the curve puts there (slab: cell (z*4 + y)*4 + x), computed here. */
 static void test_voxels_follow_the_curve(void **state)
@@ -1188,6 +1227,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_byte_class_of_every_value),
         cmocka_unit_test(test_voxels_follow_the_curve),
+        cmocka_unit_test(test_voxels_of_a_large_grid),
         cmocka_unit_test(test_annotations_at_their_voxels),
         cmocka_unit_test(test_cell_stats_pointer_targets_skip_free),
         cmocka_unit_test(test_cell_stats_match_definitions),
