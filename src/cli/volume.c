@@ -15,7 +15,8 @@
 
 #include "cli.h"
 
-/* Frames of a time series at most: every dump stays open (mapped) until the layout is made. */
+/* Frames of a time series at most: every dump stays open (mapped) until the last frame is
+ * written, and frame names have three digits. */
 #define MAX_SERIES 1000
 
 typedef struct volume_options {
@@ -358,11 +359,10 @@ static void series_names_free(series_names *n)
     free(n->collection);
 }
 
-/* OUT_000.vti, OUT_000.annotations.vtp, ... with as many digits as the last index needs (at
- * least three), so the frames sort in order. */
+/* OUT_000.vti, OUT_000.annotations.vtp, ...: three digits (MAX_SERIES), so the frames sort
+ * in order. */
 static int series_names_make(series_names *n, const char *out, size_t count)
 {
-    int digits = count > 1000 ? 4 : 3;
     n->count = count;
     n->volumes = calloc(count, sizeof *n->volumes);
     n->annotations = calloc(count, sizeof *n->annotations);
@@ -371,9 +371,9 @@ static int series_names_make(series_names *n, const char *out, size_t count)
         return -1;
     for (size_t i = 0; i < count; i++) {
         char suffix[48];
-        snprintf(suffix, sizeof suffix, "_%0*zu.vti", digits, i);
+        snprintf(suffix, sizeof suffix, "_%03zu.vti", i);
         n->volumes[i] = beside(out, suffix);
-        snprintf(suffix, sizeof suffix, "_%0*zu.annotations.vtp", digits, i);
+        snprintf(suffix, sizeof suffix, "_%03zu.annotations.vtp", i);
         n->annotations[i] = beside(out, suffix);
         if (!n->volumes[i] || !n->annotations[i])
             return -1;
