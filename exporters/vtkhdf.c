@@ -4,7 +4,8 @@
  *
  * ParaView 5.11 registers the reader for the extension .hdf only. Its ImageData CellData is
  * broken (it reads cell arrays with point counts; fixed in VTK 9.2.7 / ParaView 5.12), so the
- * voxels are written as POINT data here: point extents 0..n-1. The group /VTKHDF carries the
+ * voxels are written as POINT data here: point extents 0..n-1, the origin moved by half a
+ * voxel so each point lies at its voxel's centre. The group /VTKHDF carries the
  * attributes Version {1, 0}, Type (a fixed-length ASCII string of exactly 9 bytes: a NUL
  * counted in the size, a variable-length or a UTF-8 string is refused), WholeExtent, Origin,
  * Spacing and Direction (required by 5.11: without it no arrays load). The arrays are datasets
@@ -55,10 +56,15 @@ static herr_t put_attributes(hid_t group, const memscape_volume *v)
     static const double direction[9] = {1, 0, 0, 0, 1, 0, 0, 0, 1};
     const int64_t extent[6] = {0, (int64_t)v->dims[0] - 1, 0, (int64_t)v->dims[1] - 1,
                                0, (int64_t)v->dims[2] - 1};
+    /* Point i stands for voxel i: it sits at the voxel's centre, where the other formats
+     * put their cells' and where the annotations are. */
+    double origin[3];
+    for (int axis = 0; axis < 3; axis++)
+        origin[axis] = v->origin[axis] + v->spacing[axis] / 2;
     if (put_attribute(group, "Version", H5T_STD_I64LE, H5T_NATIVE_INT64, 2, version) < 0 ||
         put_type(group) < 0 ||
         put_attribute(group, "WholeExtent", H5T_STD_I64LE, H5T_NATIVE_INT64, 6, extent) < 0 ||
-        put_attribute(group, "Origin", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 3, v->origin) < 0 ||
+        put_attribute(group, "Origin", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 3, origin) < 0 ||
         put_attribute(group, "Spacing", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 3, v->spacing) < 0 ||
         put_attribute(group, "Direction", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 9, direction) < 0)
         return -1;

@@ -590,7 +590,8 @@ static void test_vtkhdf_image_data(void **state)
     static const int64_t want_extent[6] = {0, NX - 1, 0, NY - 1, 0, NZ - 1};
     assert_memory_equal(extent, want_extent, sizeof extent);
     expect_attribute(group, "Origin", H5T_NATIVE_DOUBLE, 3, origin);
-    assert_true(origin[0] == 1 && origin[1] == 2 && origin[2] == 3);
+    /* Half a voxel in: each point at its voxel's centre (spacing 0.5, 1, 2). */
+    assert_true(origin[0] == 1.25 && origin[1] == 2.5 && origin[2] == 4);
     expect_attribute(group, "Spacing", H5T_NATIVE_DOUBLE, 3, spacing);
     assert_true(spacing[0] == 0.5 && spacing[1] == 1 && spacing[2] == 2);
     expect_attribute(group, "Direction", H5T_NATIVE_DOUBLE, 9, direction);

@@ -1,0 +1,21 @@
+# SPDX-License-Identifier: MIT
+"""Run by `mpiexec -n N pvbatch --symmetric pv_ranks.py VOLUME.pvti ARRAY`: every rank loads
+its share of the partitioned volume and prints one line on stdout,
+    RANK <rank> OF <ranks> CELLS <cells> SUM <sum of ARRAY over its cells> EXTENT <6 ints>
+for the driver (test_paraview.py) to judge."""
+import sys
+
+from paraview import simple
+from paraview.modules.vtkRemotingCore import vtkProcessModule
+
+path, array_name = sys.argv[1], sys.argv[2]
+process = vtkProcessModule.GetProcessModule()
+reader = simple.XMLPartitionedImageDataReader(FileName=[path])
+reader.UpdatePipeline()
+# In symmetric mode each rank's reader object holds the piece that rank read.
+local = reader.GetClientSideObject().GetOutputDataObject(0)
+array = local.GetCellData().GetArray(array_name)
+total = sum(array.GetTuple1(i) for i in range(array.GetNumberOfTuples())) if array else -1
+print('RANK %d OF %d CELLS %d SUM %r EXTENT %s' % (
+    process.GetPartitionId(), process.GetNumberOfLocalPartitions(), local.GetNumberOfCells(),
+    total, ' '.join(str(e) for e in local.GetExtent())), flush=True)
