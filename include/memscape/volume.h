@@ -84,8 +84,8 @@ MEMSCAPE_API memscape_status memscape_volume_write(const char *path,
 
 typedef struct memscape_voxels memscape_voxels;
 
-/** The arrays of a 3D grid, reordered from curve order into voxel order (x fastest), each
- *  voxel a cube of side 1 from the origin (0, 0, 0):
+/** The grid of space over a 3D layout (memscape_grid_compute(), with opts) as a volume: its
+ *  channels in voxel order (x fastest), each voxel a cube of side 1 from the origin (0, 0, 0):
  *    present   Float32  share of the cell's bytes the dump holds, 0..1
  *    mean      UInt8    mean of those bytes
  *    entropy   Float32  bits per byte, 0..8
@@ -94,11 +94,13 @@ typedef struct memscape_voxels memscape_voxels;
  *    module    Int32    module index, -1 where none
  *    protect   UInt16   protection (MEMSCAPE_PROT_*), 0 where none
  *    pointers  Float32  share of values pointing into mapped memory, 0..1
- *  EINVAL when layout is not 3D or grid was not computed over it; ENOMEM. */
-MEMSCAPE_API memscape_status memscape_voxels_from_grid(memscape_voxels **out,
-                                                       const memscape_grid *grid,
-                                                       const memscape_layout *layout,
-                                                       memscape_error *err);
+ *  The pass stores straight into voxel order: the memory is that of the arrays (21 bytes a
+ *  voxel) and the pass's 6 more, never a second copy. EINVAL when layout is not 3D; ENOMEM. */
+MEMSCAPE_API memscape_status memscape_voxels_compute(memscape_voxels **out,
+                                                     const memscape_space *space,
+                                                     const memscape_layout *layout,
+                                                     const memscape_grid_options *opts,
+                                                     memscape_error *err);
 /** The volume; borrowed until memscape_voxels_free(). */
 MEMSCAPE_API const memscape_volume *memscape_voxels_volume(const memscape_voxels *voxels);
 MEMSCAPE_API void memscape_voxels_free(memscape_voxels *voxels); /* accepts NULL */

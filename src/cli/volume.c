@@ -264,7 +264,6 @@ static int write_frame(const volume_options *o, const char *dump, const memscape
                        const memscape_layout *layout, const char *out, const char *vtp)
 {
     memscape_error err = {0};
-    memscape_grid *grid = NULL;
     memscape_voxels *voxels = NULL;
     int show = !o->quiet && isatty(2);
     memscape_grid_options go = {.threads = o->threads, .progress = show ? progress : NULL,
@@ -274,13 +273,10 @@ static int write_frame(const volume_options *o, const char *dump, const memscape
     wo.progress = show ? progress : NULL;
     wo.progress_ctx = (void *)"writing";
     int status = CLI_FAILED;
-    if (memscape_grid_compute(&grid, space, layout, &go, &err) != MEMSCAPE_OK ||
-        memscape_voxels_from_grid(&voxels, grid, layout, &err) != MEMSCAPE_OK) {
+    if (memscape_voxels_compute(&voxels, space, layout, &go, &err) != MEMSCAPE_OK) {
         status = fail_with(dump, &err);
         goto done;
     }
-    memscape_grid_free(grid); /* the voxels hold what the volume needs */
-    grid = NULL;
     const memscape_volume *volume = memscape_voxels_volume(voxels);
     if (memscape_volume_write(out, o->format, volume, &wo, &err) != MEMSCAPE_OK)
         status = fail_with(out, &err);
@@ -290,7 +286,6 @@ done:
     if (show)
         fputs("\r\033[K", stderr);
     memscape_voxels_free(voxels);
-    memscape_grid_free(grid);
     return status;
 }
 

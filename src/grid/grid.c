@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "grid/cell_stats.h"
+#include "grid/grid_internal.h"
 #include "memscape/grid.h"
 #include "space_build.h"
 #include "util/checked.h"
@@ -58,6 +59,7 @@ typedef struct grid_pass {
     memscape_grid *grid;
 
     const memscape_grid_options *opts;
+    const memscape_layout *voxel_layout; /* non-NULL: store each cell at its voxel's index */
     uint64_t total;             /* present bytes the layout shows, for progress */
     atomic_uint_least64_t done;
 
@@ -171,12 +173,25 @@ static void publish_progress(grid_block *b, int force)
     }
 }
 
+/* Where cell's values go: its own index, or in voxel order its voxel's (x fastest). */
+static uint64_t slot_of(const grid_pass *pass, uint64_t cell)
+{
+    if (!pass->voxel_layout)
+        return cell;
+    uint32_t x, y, z;
+    memscape_layout_cell_to_xyz(pass->voxel_layout, cell, &x, &y, &z);
+    const uint64_t nx = memscape_layout_width(pass->voxel_layout);
+    const uint64_t ny = memscape_layout_height(pass->voxel_layout);
+    return ((uint64_t)z * ny + y) * nx + x;
+}
+
 /* Store the finished cell's statistics and the facts of the region and module holding its
  * first address. */
-static void store_cell(grid_block *b, uint64_t cell, uint64_t addr)
+static void store_cell(grid_block *b, uint64_t cell_index, uint64_t addr)
 {
     grid_pass *pass = b->pass;
     memscape_grid *g = pass->grid;
+    const uint64_t cell = slot_of(pass, cell_index);
     memscape_cell_result r;
     memscape_cell_stats_finish(&b->stats, &r);
     g->present[cell] = r.present;
@@ -281,7 +296,8 @@ static void fill_block(grid_block *b)
     /* With more threads than present bytes some blocks hold no cell. */
     if (b->first == b->end)
         return;
-    clear_cells(pass->grid, b->first, b->end);
+    if (!pass->voxel_layout) /* in voxel order a block's cells are scattered: cleared before */
+        clear_cells(pass->grid, b->first, b->end);
     memscape_cell_stats_init(&b->stats, &pass->targets, pass->pointer_size, pass->big_endian,
                              pass->cell_bytes);
     for (size_t i = first_segment_after(pass, b->first); i < pass->segment_count; i++) {
@@ -520,9 +536,9 @@ static memscape_status pass_prepare(grid_pass *pass, const memscape_space *space
     return memscape_pointer_targets_build(&pass->targets, space, err);
 }
 
-memscape_status memscape_grid_compute(memscape_grid **out, const memscape_space *space,
-                                      const memscape_layout *layout,
-                                      const memscape_grid_options *opts, memscape_error *err)
+static memscape_status compute(memscape_grid **out, const memscape_space *space,
+                               const memscape_layout *layout, const memscape_grid_options *opts,
+                               int voxel_order, memscape_error *err)
 {
     if (!out || !space || !layout)
         return memscape_fail(err, MEMSCAPE_EINVAL, MEMSCAPE_NO_OFFSET,
@@ -532,6 +548,7 @@ memscape_status memscape_grid_compute(memscape_grid **out, const memscape_space 
     memscape_status st = pass_prepare(&pass, space, layout, opts, err);
     if (st != MEMSCAPE_OK)
         return st;
+    pass.voxel_layout = voxel_order ? layout : NULL;
     memscape_grid *grid = NULL;
     grid_block *blocks = NULL;
     unsigned n = thread_count(opts, cells);
@@ -544,6 +561,8 @@ memscape_status memscape_grid_compute(memscape_grid **out, const memscape_space 
         goto fail;
     }
     pass.grid = grid;
+    if (voxel_order)
+        clear_cells(grid, 0, cells);
     if (n > 1 || (opts && opts->progress))
         pass.total = shown_present_bytes(&pass);
     for (unsigned i = 0; i < n; i++)
@@ -564,6 +583,37 @@ fail:
     memscape_grid_free(grid);
     memscape_pointer_targets_free(&pass.targets);
     return st;
+}
+
+memscape_status memscape_grid_compute(memscape_grid **out, const memscape_space *space,
+                                      const memscape_layout *layout,
+                                      const memscape_grid_options *opts, memscape_error *err)
+{
+    return compute(out, space, layout, opts, 0, err);
+}
+
+memscape_status memscape_grid_compute_voxel_order(memscape_grid **out,
+                                                  const memscape_space *space,
+                                                  const memscape_layout *layout,
+                                                  const memscape_grid_options *opts,
+                                                  memscape_error *err)
+{
+    if (layout && !memscape_curve_is_3d(memscape_layout_curve(layout)))
+        return memscape_fail(err, MEMSCAPE_EINVAL, MEMSCAPE_NO_OFFSET,
+                             "volume: a 3D layout (hilbert3d or slab) is needed");
+    return compute(out, space, layout, opts, 1, err);
+}
+
+void memscape_grid_take_channels(memscape_grid *grid, memscape_grid_channels *out)
+{
+    *out = (memscape_grid_channels){
+        .cells = grid->cells, .present = grid->present, .mean = grid->mean,
+        .entropy = grid->entropy, .byte_class = grid->byte_class, .pointers = grid->pointers,
+        .usage = grid->usage, .protect = grid->protect, .module = grid->module,
+    };
+    free(grid->state);
+    free(grid->type);
+    free(grid);
 }
 
 /* ---- access ------------------------------------------------------------------------------ */

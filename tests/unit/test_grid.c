@@ -1061,38 +1061,64 @@ static void test_view_default_palettes_render(void **state)
 
 /* ---- volumes ----------------------------------------------------------------------------- */
 
-/* 64^3 one-byte cells: enough for the copy into voxel order to split between threads; every
- * voxel must still hold its own cell's byte. */
-static void test_voxels_of_a_large_grid(void **state)
+/* The volume's channels against the plain grid's, voxel by voxel: the voxel-order pass must
+ * store exactly what the cell-order pass does, at the voxel the curve gives each cell, and
+ * clear what no cell reaches (gaps, padding). Two runs with a gap, a module, 32^3 voxels on
+ * two threads. */
+static void test_voxels_match_the_grid(void **state)
 {
     (void)state;
-    enum { SIDE = 64, CELLS = SIDE * SIDE * SIDE };
-    uint8_t *file = malloc(CELLS);
+    enum { SIDE = 32, BYTES = 3 * SIDE * SIDE * SIDE / 2 };
+    uint8_t *file = malloc(BYTES);
     assert_non_null(file);
-    for (size_t i = 0; i < CELLS; i++)
-        file[i] = (uint8_t)(i ^ (i >> 8) ^ (i >> 16));
+    for (size_t i = 0; i < BYTES; i++)
+        file[i] = (uint8_t)(i % 7 == 0 ? 0 : i ^ (i >> 8) ^ (i >> 13));
     memscape_space *space;
     memscape_error err = {0};
-    assert_int_equal(memscape_space_new(&space, file, CELLS, NULL), MEMSCAPE_OK);
-    assert_int_equal(memscape_space_add_range(space, 0x10000, CELLS, 0), MEMSCAPE_OK);
+    assert_int_equal(memscape_space_new(&space, file, BYTES, NULL), MEMSCAPE_OK);
+    assert_int_equal(memscape_space_add_range(space, 0x10000, BYTES / 2, 0), MEMSCAPE_OK);
+    assert_int_equal(memscape_space_add_range(space, 0x900000, BYTES / 2, BYTES / 2),
+                     MEMSCAPE_OK);
+    memscape_module m = {.name = "m.so", .base = 0x900000, .size = 0x2000};
+    assert_int_equal(memscape_space_add_module(space, &m), MEMSCAPE_OK);
     assert_int_equal(memscape_space_finalize(space, &err), MEMSCAPE_OK);
     memscape_layout_options o = {.curve = MEMSCAPE_CURVE_HILBERT3D, .width = SIDE,
-                                 .height = SIDE, .depth = SIDE, .cell_bytes = 1};
+                                 .height = SIDE, .depth = SIDE, .cell_bytes = 2};
     memscape_layout *layout;
     memscape_grid *grid;
     memscape_voxels *voxels;
+    memscape_grid_options two = {.threads = 2};
     assert_int_equal(memscape_layout_new(&layout, space, &o, &err), MEMSCAPE_OK);
-    assert_int_equal(memscape_grid_compute(&grid, space, layout, NULL, &err), MEMSCAPE_OK);
-    assert_int_equal(memscape_voxels_from_grid(&voxels, grid, layout, &err), MEMSCAPE_OK);
-    const uint8_t *mean = memscape_voxels_volume(voxels)->arrays[1].values;
-    size_t wrong = 0;
-    for (uint32_t z = 0; z < SIDE; z++)
-        for (uint32_t y = 0; y < SIDE; y++)
-            for (uint32_t x = 0; x < SIDE; x++) {
-                uint64_t cell = memscape_layout_xyz_to_cell(layout, x, y, z);
-                wrong += mean[((size_t)z * SIDE + y) * SIDE + x] != file[cell];
-            }
+    assert_int_equal(memscape_grid_compute(&grid, space, layout, &two, &err), MEMSCAPE_OK);
+    assert_int_equal(memscape_voxels_compute(&voxels, space, layout, &two, &err), MEMSCAPE_OK);
+    const memscape_volume *v = memscape_voxels_volume(voxels);
+    const float *present = v->arrays[0].values, *entropy = v->arrays[2].values;
+    const float *pointers = v->arrays[7].values;
+    const uint8_t *mean = v->arrays[1].values, *byte_class = v->arrays[3].values;
+    const uint8_t *usage = v->arrays[4].values;
+    const int32_t *module = v->arrays[5].values;
+    const uint16_t *protect = v->arrays[6].values;
+    size_t wrong = 0, in_module = 0, empty = 0;
+    for (uint64_t c = 0; c < (uint64_t)SIDE * SIDE * SIDE; c++) {
+        uint32_t x, y, z;
+        memscape_layout_cell_to_xyz(layout, c, &x, &y, &z);
+        size_t i = ((size_t)z * SIDE + y) * SIDE + x;
+        uint32_t gm = memscape_grid_module(grid)[c];
+        int32_t want_module = gm == MEMSCAPE_GRID_NO_MODULE ? -1 : (int32_t)gm;
+        wrong += present[i] != (float)memscape_grid_present(grid)[c] / 2.0f;
+        wrong += mean[i] != memscape_grid_mean(grid)[c];
+        wrong += entropy[i] != memscape_grid_entropy(grid)[c];
+        wrong += byte_class[i] != memscape_grid_class(grid)[c];
+        wrong += usage[i] != memscape_grid_usage(grid)[c];
+        wrong += module[i] != want_module;
+        wrong += protect[i] != memscape_grid_protect(grid)[c];
+        wrong += pointers[i] != memscape_grid_pointers(grid)[c];
+        in_module += module[i] == 0;
+        empty += usage[i] == MEMSCAPE_GRID_NONE;
+    }
     assert_int_equal(wrong, 0);
+    assert_int_equal(in_module, 0x2000 / 2);   /* the module's cells */
+    assert_true(empty > 0);                     /* the gap's and the padding's */
     memscape_voxels_free(voxels);
     memscape_grid_free(grid);
     memscape_layout_free(layout);
@@ -1118,11 +1144,10 @@ static void test_voxels_follow_the_curve(void **state)
         memscape_layout_options o = {.curve = curves[k], .width = 4, .height = 4, .depth = 4,
                                      .cell_bytes = 32};
         memscape_layout *layout;
-        memscape_grid *grid;
         memscape_voxels *voxels;
         assert_int_equal(memscape_layout_new(&layout, space, &o, &err), MEMSCAPE_OK);
-        assert_int_equal(memscape_grid_compute(&grid, space, layout, NULL, &err), MEMSCAPE_OK);
-        assert_int_equal(memscape_voxels_from_grid(&voxels, grid, layout, &err), MEMSCAPE_OK);
+        assert_int_equal(memscape_voxels_compute(&voxels, space, layout, NULL, &err),
+                         MEMSCAPE_OK);
         const memscape_volume *v = memscape_voxels_volume(voxels);
         assert_true(v->dims[0] == 4 && v->dims[1] == 4 && v->dims[2] == 4);
         assert_int_equal(v->array_count, 8);
@@ -1143,20 +1168,17 @@ static void test_voxels_follow_the_curve(void **state)
                     assert_true(present[i] == 1.0f);
                 }
         memscape_voxels_free(voxels);
-        memscape_grid_free(grid);
         memscape_layout_free(layout);
     }
     /* A 2D layout is not a volume. */
     memscape_layout_options flat = {.curve = MEMSCAPE_CURVE_SCAN, .width = 64, .height = 1,
                                     .cell_bytes = 32};
     memscape_layout *layout;
-    memscape_grid *grid;
     memscape_voxels *voxels = NULL;
     assert_int_equal(memscape_layout_new(&layout, space, &flat, &err), MEMSCAPE_OK);
-    assert_int_equal(memscape_grid_compute(&grid, space, layout, NULL, &err), MEMSCAPE_OK);
-    assert_int_equal(memscape_voxels_from_grid(&voxels, grid, layout, &err), MEMSCAPE_EINVAL);
+    assert_int_equal(memscape_voxels_compute(&voxels, space, layout, NULL, &err),
+                     MEMSCAPE_EINVAL);
     assert_null(voxels);
-    memscape_grid_free(grid);
     memscape_layout_free(layout);
     memscape_space_free(space);
 }
@@ -1227,7 +1249,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_byte_class_of_every_value),
         cmocka_unit_test(test_voxels_follow_the_curve),
-        cmocka_unit_test(test_voxels_of_a_large_grid),
+        cmocka_unit_test(test_voxels_match_the_grid),
         cmocka_unit_test(test_annotations_at_their_voxels),
         cmocka_unit_test(test_cell_stats_pointer_targets_skip_free),
         cmocka_unit_test(test_cell_stats_match_definitions),
