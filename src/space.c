@@ -27,6 +27,8 @@ struct memscape_string_block {
 /* Windows has about 70 object types. The cap keeps the by-type lookup linear in the number of
  * handles however many distinct names a hostile dump invents; the rest count in the total. */
 #define MAX_HANDLE_TYPES 256u
+/* !vm prints about forty lines (more with many page files): a log with more repeats itself. */
+#define MAX_VM_COUNTERS 1024u
 
 static char *string_alloc(memscape_space *space, size_t len)
 {
@@ -119,6 +121,8 @@ memscape_status memscape_space_new(memscape_space **out, const uint8_t *file, ui
     memscape_vec_init(&s->streams, sizeof(memscape_stream), l->max_streams);
     memscape_vec_init(&s->warnings, sizeof(memscape_warning), l->max_warnings);
     memscape_vec_init(&s->handle_types, sizeof(memscape_handle_type), MAX_HANDLE_TYPES);
+    memscape_vec_init(&s->vm_counters, sizeof(memscape_vm_counter), MAX_VM_COUNTERS);
+    memscape_vec_init(&s->pool_tags, sizeof(memscape_pool_tag), l->max_annotations);
     memscape_vec_init(&s->present, sizeof(memscape_present), l->max_ranges);
     memscape_vec_init(&s->modules_by_base, sizeof(uint32_t), l->max_modules);
     memscape_vec_init(&s->module_reach, sizeof(uint32_t), l->max_modules);
@@ -156,6 +160,7 @@ void memscape_space_free(memscape_space *space)
         &space->regions, &space->layout, &space->ranges, &space->modules, &space->unloaded,
         &space->threads, &space->notes, &space->streams, &space->warnings,
         &space->handle_types, &space->present, &space->modules_by_base, &space->module_reach,
+        &space->vm_counters, &space->pool_tags,
     };
     for (size_t i = 0; i < sizeof vecs / sizeof vecs[0]; i++)
         memscape_vec_free(vecs[i]);
@@ -304,6 +309,62 @@ const memscape_handles *memscape_space_handles(const memscape_space *space)
     return &space->handles;
 }
 
+const memscape_pool_usage *memscape_space_pool(const memscape_space *space)
+{
+    return &space->pool;
+}
+
+const memscape_vm_counter *memscape_space_vm_counter(const memscape_space *space,
+                                                     const char *name)
+{
+    const memscape_vm_counter *c = space->vm_counters.items;
+    for (size_t i = 0; name && i < space->vm_counters.count; i++)
+        if (strcmp(c[i].name, name) == 0)
+            return &c[i];
+    return NULL;
+}
+
+/* ---- pool usage -------------------------------------------------------------------------- */
+
+/* The lists are published by pointer: refresh them after every push, since a push may move
+ * them. */
+static void publish_pool(memscape_space *space)
+{
+    space->pool.present = 1;
+    space->pool.counters = space->vm_counters.items;
+    space->pool.counter_count = space->vm_counters.count;
+    space->pool.tags = space->pool_tags.items;
+    space->pool.tag_count = space->pool_tags.count;
+}
+
+memscape_status memscape_space_add_vm_counter(memscape_space *space, const char *name,
+                                              uint64_t pages, uint64_t kb)
+{
+    memscape_vm_counter c = {name, pages, kb};
+    memscape_status st = memscape_vec_push(&space->vm_counters, &c, NULL);
+    publish_pool(space);
+    return st;
+}
+
+memscape_status memscape_space_add_pool_tag(memscape_space *space, const memscape_pool_tag *tag)
+{
+    memscape_status st = memscape_vec_push(&space->pool_tags, tag, NULL);
+    publish_pool(space);
+    return st;
+}
+
+void memscape_space_add_page_file(memscape_space *space, uint64_t max_kb)
+{
+    space->pool.page_file_max_kb = memscape_end_clamped(space->pool.page_file_max_kb, max_kb);
+    publish_pool(space);
+}
+
+void memscape_space_add_failed_allocations(memscape_space *space, uint64_t count)
+{
+    space->pool.failed_allocations = memscape_end_clamped(space->pool.failed_allocations, count);
+    publish_pool(space);
+}
+
 const memscape_region *memscape_space_find_region(const memscape_space *space, uint64_t addr)
 {
     const memscape_region *r = space->regions.items;
@@ -421,7 +482,7 @@ int memscape_chunks_next(memscape_chunk_iter *it, memscape_chunk *out)
 
 const char *memscape_format_name(memscape_format f)
 {
-    static const char *const names[] = {"unknown", "minidump", "elf-core", "raw"};
+    static const char *const names[] = {"unknown", "minidump", "elf-core", "raw", "windbg-log"};
     return (unsigned)f < sizeof names / sizeof names[0] ? names[f] : "unknown";
 }
 

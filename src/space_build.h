@@ -38,6 +38,9 @@ struct memscape_space {
     memscape_vec streams;        /* memscape_stream */
     memscape_vec warnings;       /* memscape_warning */
     memscape_vec handle_types;   /* memscape_handle_type */
+    memscape_vec vm_counters;    /* memscape_vm_counter */
+    memscape_vec pool_tags;      /* memscape_pool_tag */
+    memscape_pool_usage pool;    /* its lists point into the two above after finalize */
     memscape_vec present;        /* memscape_present, sorted by base after finalize */
     memscape_vec modules_by_base;/* uint32_t indexes into modules, sorted by base */
     memscape_vec module_reach;   /* uint32_t: of modules_by_base[0..i], the one ending last */
@@ -100,6 +103,12 @@ memscape_status memscape_space_add_note(memscape_space *space, const char *key,
 memscape_status memscape_space_add_stream(memscape_space *space, const memscape_stream *stream);
 /** Count one handle of the given type (NULL or "" when the dump gives none). */
 memscape_status memscape_space_count_handle(memscape_space *space, const char *type);
+/** Pool usage from a WinDbg log. name must outlive the space (memscape_space_strdup). */
+memscape_status memscape_space_add_vm_counter(memscape_space *space, const char *name,
+                                              uint64_t pages, uint64_t kb);
+memscape_status memscape_space_add_pool_tag(memscape_space *space, const memscape_pool_tag *tag);
+void memscape_space_add_page_file(memscape_space *space, uint64_t max_kb);
+void memscape_space_add_failed_allocations(memscape_space *space, uint64_t count);
 void memscape_space_set_exception(memscape_space *space, const memscape_exception *exception);
 
 /** A thread by id, or NULL. */

@@ -14,5 +14,6 @@
 #include "picture.h"
 #include "poster.h"
 #include "volume.h"
+#include "patterns.h"
 
 #endif /* MEMSCAPE_MEMSCAPE_H */

@@ -139,7 +139,8 @@ typedef enum memscape_format {
     MEMSCAPE_FORMAT_UNKNOWN = 0,
     MEMSCAPE_FORMAT_MINIDUMP,
     MEMSCAPE_FORMAT_ELF_CORE,
-    MEMSCAPE_FORMAT_RAW
+    MEMSCAPE_FORMAT_RAW,
+    MEMSCAPE_FORMAT_WINDBG_LOG     /* the text of a WinDbg session: no memory bytes */
 } memscape_format;
 
 typedef enum memscape_os {
@@ -217,6 +218,35 @@ typedef struct memscape_warning {
     const char *message;
 } memscape_warning;
 
+/* ---- pool usage (WinDbg !vm and !poolused output) ----------------------------------------- */
+
+/** One line of !vm, e.g. "NonPagedPool Usage: 650867425 (2603469700 Kb)". */
+typedef struct memscape_vm_counter {
+    const char *name;              /* as printed, without the colon: "NonPagedPool Usage" */
+    uint64_t pages;                /* the first number (pages), or 0 where the line has none */
+    uint64_t kb;                   /* the size in KiB as printed, or 0 where the line has none */
+} memscape_vm_counter;
+
+/** One tag of !poolused: its allocations and bytes in each pool. */
+typedef struct memscape_pool_tag {
+    char tag[5];                   /* four characters as printed (may hold spaces), NUL */
+    uint64_t nonpaged_allocs;
+    uint64_t nonpaged_bytes;
+    uint64_t paged_allocs;
+    uint64_t paged_bytes;
+    const char *description;       /* the text after the numbers (driver, "UNKNOWN"...), or NULL */
+} memscape_pool_tag;
+
+typedef struct memscape_pool_usage {
+    int present;                   /* the input had !vm or !poolused output */
+    const memscape_vm_counter *counters; /* !vm's lines in order; page files' lines included */
+    size_t counter_count;
+    uint64_t page_file_max_kb;     /* sum of the page files' Maximum (!vm), or 0 */
+    uint64_t failed_allocations;   /* pool allocations !vm says failed, or 0 */
+    const memscape_pool_tag *tags; /* !poolused's tags in order */
+    size_t tag_count;
+} memscape_pool_usage;
+
 /* ---- access ------------------------------------------------------------------------------ */
 
 MEMSCAPE_API const memscape_system *memscape_space_system(const memscape_space *space);
@@ -237,6 +267,11 @@ MEMSCAPE_API const memscape_thread *memscape_space_threads(const memscape_space 
 /** The exception or signal, or NULL when the dump records none. */
 MEMSCAPE_API const memscape_exception *memscape_space_exception(const memscape_space *space);
 MEMSCAPE_API const memscape_handles *memscape_space_handles(const memscape_space *space);
+/** Pool usage; present is 0 unless the input was a WinDbg log with !vm or !poolused. */
+MEMSCAPE_API const memscape_pool_usage *memscape_space_pool(const memscape_space *space);
+/** The !vm counter named name (exactly, as printed), or NULL. */
+MEMSCAPE_API const memscape_vm_counter *memscape_space_vm_counter(const memscape_space *space,
+                                                                  const char *name);
 MEMSCAPE_API const memscape_note *memscape_space_notes(const memscape_space *space,
                                                        size_t *count);
 MEMSCAPE_API const memscape_stream *memscape_space_streams(const memscape_space *space,

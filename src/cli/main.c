@@ -11,6 +11,8 @@ static const cli_command commands[] = {
     {"locate", "say which address, region and module a pixel of a picture shows", cli_locate},
     {"volume", "fold the memory space into voxels for ParaView (VTI, VTK, VTKHDF, XDMF)",
      cli_volume},
+    {"patterns", "detect memory dump analysis patterns (exceptions, leaks, ...)",
+     cli_patterns},
     {"palettes", "list the palettes, preview them, export one for ParaView", cli_palettes},
 };
 

@@ -5,6 +5,7 @@
  * them: regions sorted and disjoint, bytes inside the input, the region table, the read call
  * and the chunk iterator agreeing on where each present byte lives. */
 #include "fuzz_walk.h"
+#include "memscape/patterns.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -320,6 +321,31 @@ static int walk_records(const memscape_space *space, char *why, size_t why_size)
     return 0;
 }
 
+/* The detectors over whatever the reader made: every finding names a catalogue pattern and
+ * carries readable evidence. A hostile dump may make them find anything, never crash. */
+static int walk_findings(const memscape_space *space, char *why, size_t why_size)
+{
+    memscape_findings *findings = NULL;
+    memscape_error err = {0};
+    memscape_detect_options opts = {.threads = 1};
+    memscape_status st = memscape_detect(&findings, space, &opts, &err);
+    if (st != MEMSCAPE_OK)
+        return st == MEMSCAPE_ENOMEM ? 0 : broken(why, why_size, "detect failed: %s", err.msg);
+    size_t n;
+    const memscape_finding *f = memscape_findings_items(findings, &n);
+    int bad = 0;
+    for (size_t i = 0; i < n && !bad; i++) {
+        bad = !f[i].pattern || memscape_pattern_find(f[i].pattern->id) != f[i].pattern;
+        touch_string(f[i].module);
+        for (size_t k = 0; k < f[i].evidence_count && !bad; k++) {
+            bad = !f[i].evidence[k].key || !f[i].evidence[k].value;
+            touch_string(f[i].evidence[k].value);
+        }
+    }
+    memscape_findings_free(findings);
+    return bad ? broken(why, why_size, "a finding without a catalogue pattern or evidence") : 0;
+}
+
 int fuzz_walk_space(const memscape_space *space, const uint8_t *input, size_t input_size,
                     fuzz_walk_stats *stats, char *why, size_t why_size)
 {
@@ -327,7 +353,8 @@ int fuzz_walk_space(const memscape_space *space, const uint8_t *input, size_t in
     if (walk_system(space, why, why_size) ||
         walk_regions(space, input_size, &committed, why, why_size) ||
         walk_ranges(space, input_size, &range_bytes, why, why_size) ||
-        walk_records(space, why, why_size) || read_regions(space, input, why, why_size) ||
+        walk_records(space, why, why_size) || walk_findings(space, why, why_size) ||
+        read_regions(space, input, why, why_size) ||
         walk_chunks(space, input, input_size, &(chunk_walk){0, UINT64_MAX, 0, range_bytes},
                     &chunk_bytes, why, why_size))
         return -1;

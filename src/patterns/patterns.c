@@ -1,0 +1,268 @@
+/* SPDX-License-Identifier: MIT */
+/* The pattern catalogue and the detection run: every detector group in turn, their findings
+ * collected in catalogue order. The criteria here are the ones docs/patterns.md explains. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "patterns/detector.h"
+
+/* ---- the catalogue ----------------------------------------------------------------------- */
+
+static const memscape_pattern catalogue[] = {
+    {"multiple-exceptions", "Multiple Exceptions", MEMSCAPE_PATTERN_CRASH,
+     "more than one thread shows an exception: the reported one, plus threads whose raw stack "
+     "holds an exception record with a known code and an address inside a module"},
+    {"hidden-exception", "Hidden Exception", MEMSCAPE_PATTERN_CRASH,
+     "an exception record with a known code and an address inside a module on a stack other "
+     "than the reported exception's thread's"},
+    {"stack-overflow", "Stack Overflow", MEMSCAPE_PATTERN_CRASH,
+     "exception 0xC00000FD, or a fault address in or just below the faulting thread's stack or "
+     "guard region, or its stack pointer at the stack limit"},
+    {"null-pointer", "NULL Pointer", MEMSCAPE_PATTERN_CRASH,
+     "an access violation, SIGSEGV or SIGBUS at an address in the first 64 KiB (code when the "
+     "instruction pointer is there too, data otherwise)"},
+    {"invalid-pointer", "Invalid Pointer", MEMSCAPE_PATTERN_CRASH,
+     "an access violation, SIGSEGV or SIGBUS at a non-canonical address or one in no region"},
+    {"cpp-exception", "C++ Exception", MEMSCAPE_PATTERN_CRASH,
+     "exception 0xE06D7363, thrown by the C++ runtime"},
+    {"managed-exception", "Managed Code Exception", MEMSCAPE_PATTERN_CRASH,
+     "exception 0xE0434352 or 0xE0434F4D, or a CLR runtime loaded in a process with an "
+     "exception"},
+    {"fast-fail", "Fast Fail", MEMSCAPE_PATTERN_CRASH,
+     "exception 0xC0000409 (__fastfail, stack buffer overrun), with its subcode"},
+    {"abnormal-termination", "Abnormal Termination", MEMSCAPE_PATTERN_CRASH,
+     "SIGABRT, or abort() on the faulting thread"},
+    {"manual-dump", "Manual Dump", MEMSCAPE_PATTERN_CONTEXT,
+     "a dump taken on purpose, not at a crash: no exception, Breakpad's \"dump requested\" "
+     "(0xFFFFFFFF), or a core without a signal (gcore)"},
+    {"cloud-environment", "Cloud Environment", MEMSCAPE_PATTERN_CONTEXT,
+     "modules of a cloud platform's agents: Wa*, *Azure*"},
+    {"wow64", "Virtualized Process (WOW64)", MEMSCAPE_PATTERN_CONTEXT,
+     "a 32-bit process in a 64-bit dump"},
+    {"embedded-comment", "Embedded Comments", MEMSCAPE_PATTERN_CONTEXT,
+     "comment streams or Crashpad annotations in the dump"},
+    {"spiking-thread", "Spiking Thread", MEMSCAPE_PATTERN_PROBLEM,
+     "one thread's CPU time dominates the process's (ThreadInfoList)"},
+    {"handle-leak", "Handle Leak", MEMSCAPE_PATTERN_PROBLEM,
+     "a handle count far above normal, naming the dominant type"},
+    {"truncated-dump", "Truncated Dump", MEMSCAPE_PATTERN_CONTEXT,
+     "data the dump's own directories promise is not in the file"},
+    {"unloaded-modules", "Unloaded Modules", MEMSCAPE_PATTERN_CONTEXT,
+     "the dump lists modules unloaded before it was taken (historical information)"},
+    {"problem-vocabulary", "Problem Vocabulary", MEMSCAPE_PATTERN_PROBLEM,
+     "words of trouble (\"Waiting for\", \"Terminate\", \"Exception\"...) in memory, ASCII or "
+     "UTF-16, with counts and addresses"},
+    {"execution-residue", "Execution Residue", MEMSCAPE_PATTERN_CONTEXT,
+     "unused stack below a thread's stack pointer holding return addresses into module code"},
+    {"module-variety", "Module Variety", MEMSCAPE_PATTERN_CONTEXT,
+     "unusually many modules, or modules from unusually many vendors"},
+    {"excessive-pool-usage", "Excessive Pool Usage", MEMSCAPE_PATTERN_PROBLEM,
+     "a kernel pool's usage at its maximum, or failed pool allocations, naming the top tags"},
+    {"inconsistent-counters", "Inconsistent Counters", MEMSCAPE_PATTERN_PROBLEM,
+     "a usage counter that cannot be, such as pool usage above physical memory plus page "
+     "files"},
+};
+
+#define CATALOGUE_SIZE (sizeof catalogue / sizeof catalogue[0])
+
+const memscape_pattern *memscape_patterns(size_t *count)
+{
+    if (count)
+        *count = CATALOGUE_SIZE;
+    return catalogue;
+}
+
+const memscape_pattern *memscape_pattern_find(const char *id)
+{
+    for (size_t i = 0; id && i < CATALOGUE_SIZE; i++)
+        if (strcmp(catalogue[i].id, id) == 0)
+            return &catalogue[i];
+    return NULL;
+}
+
+/* ---- the groups -------------------------------------------------------------------------- */
+
+static const struct {
+    const memscape_detector *detectors;
+    const size_t *count;
+} groups[] = {
+    {memscape_detectors_exceptions, &memscape_detectors_exceptions_count},
+};
+
+/* ---- reporting --------------------------------------------------------------------------- */
+
+static void failed_for_memory(memscape_detection *d)
+{
+    memscape_detection_fail(d, MEMSCAPE_ENOMEM, MEMSCAPE_NO_OFFSET, "patterns: out of memory");
+}
+
+/* A copy of text kept until the findings are freed; NULL when out of memory. */
+static char *keep(memscape_detection *d, char *text)
+{
+    if (!text || memscape_vec_push(&d->strings, &text, NULL) != MEMSCAPE_OK) {
+        free(text);
+        failed_for_memory(d);
+        return NULL;
+    }
+    return text;
+}
+
+memscape_finding *memscape_detection_add(memscape_detection *d, const char *pattern_id)
+{
+    const memscape_pattern *pattern = memscape_pattern_find(pattern_id);
+    if (d->status != MEMSCAPE_OK || !pattern || d->findings.count >= MEMSCAPE_MAX_FINDINGS)
+        return NULL;
+    memscape_finding f = {.pattern = pattern};
+    size_t first = d->evidence.count;
+    void *slot;
+    if (memscape_vec_push(&d->first_evidence, &first, NULL) != MEMSCAPE_OK) {
+        failed_for_memory(d);
+        return NULL;
+    }
+    if (memscape_vec_push(&d->findings, &f, &slot) != MEMSCAPE_OK) {
+        d->first_evidence.count--;
+        failed_for_memory(d);
+        return NULL;
+    }
+    return slot;
+}
+
+void memscape_detection_module(memscape_detection *d, memscape_finding *f, const char *name)
+{
+    if (f && name && d->status == MEMSCAPE_OK)
+        f->module = keep(d, strdup(name));
+}
+
+/* Evidence goes to the last finding; none when that finding was refused. */
+static int last_finding_takes_evidence(const memscape_detection *d)
+{
+    if (d->status != MEMSCAPE_OK || d->findings.count == 0)
+        return 0;
+    size_t first = *MEMSCAPE_VEC_AT(&d->first_evidence, size_t, d->findings.count - 1);
+    return d->evidence.count - first < MEMSCAPE_MAX_EVIDENCE;
+}
+
+void memscape_detection_evidence(memscape_detection *d, const char *key, const char *fmt, ...)
+{
+    if (!last_finding_takes_evidence(d))
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    char *value = NULL;
+    if (vasprintf(&value, fmt, ap) < 0)
+        value = NULL;
+    va_end(ap);
+    memscape_evidence e = {key, keep(d, value)};
+    if (e.value && memscape_vec_push(&d->evidence, &e, NULL) != MEMSCAPE_OK)
+        failed_for_memory(d);
+}
+
+void memscape_detection_fail(memscape_detection *d, memscape_status status, uint64_t offset,
+                             const char *fmt, ...)
+{
+    if (d->status != MEMSCAPE_OK)
+        return;
+    d->status = status;
+    if (!d->err)
+        return;
+    char message[sizeof d->err->msg];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof message, fmt, ap);
+    va_end(ap);
+    memscape_fail(d->err, status, offset, "%s", message);
+}
+
+int memscape_detection_failed(const memscape_detection *d)
+{
+    return d->status != MEMSCAPE_OK;
+}
+
+/* ---- the run ----------------------------------------------------------------------------- */
+
+struct memscape_findings {
+    memscape_detection run;
+};
+
+static void run_free(memscape_detection *d)
+{
+    for (size_t i = 0; i < d->strings.count; i++)
+        free(*MEMSCAPE_VEC_AT(&d->strings, char *, i));
+    memscape_vec_free(&d->strings);
+    memscape_vec_free(&d->findings);
+    memscape_vec_free(&d->evidence);
+    memscape_vec_free(&d->first_evidence);
+}
+
+void memscape_findings_free(memscape_findings *findings)
+{
+    if (!findings)
+        return;
+    run_free(&findings->run);
+    free(findings);
+}
+
+/* Point each finding at its evidence, now that the evidence no longer moves. */
+static void link_evidence(memscape_detection *d)
+{
+    for (size_t i = 0; i < d->findings.count; i++) {
+        memscape_finding *f = MEMSCAPE_VEC_AT(&d->findings, memscape_finding, i);
+        size_t first = *MEMSCAPE_VEC_AT(&d->first_evidence, size_t, i);
+        size_t end = i + 1 < d->findings.count
+                         ? *MEMSCAPE_VEC_AT(&d->first_evidence, size_t, i + 1)
+                         : d->evidence.count;
+        f->evidence = MEMSCAPE_VEC_AT(&d->evidence, memscape_evidence, first);
+        f->evidence_count = end - first;
+    }
+}
+
+/* Run every detector of the pattern at catalogue index p. */
+static void run_pattern(memscape_detection *d, size_t p)
+{
+    for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++)
+        for (size_t i = 0; i < *groups[g].count && !memscape_detection_failed(d); i++)
+            if (strcmp(groups[g].detectors[i].pattern_id, catalogue[p].id) == 0)
+                groups[g].detectors[i].detect(d);
+}
+
+memscape_status memscape_detect(memscape_findings **out, const memscape_space *space,
+                                const memscape_detect_options *opts, memscape_error *err)
+{
+    static const memscape_detect_options defaults = {0};
+    if (!out || !space)
+        return memscape_fail(err, MEMSCAPE_EINVAL, MEMSCAPE_NO_OFFSET,
+                             "patterns: no %s given", !out ? "result" : "space");
+    memscape_findings *f = calloc(1, sizeof *f);
+    if (!f)
+        return memscape_fail(err, MEMSCAPE_ENOMEM, MEMSCAPE_NO_OFFSET, "patterns: out of memory");
+    memscape_detection *d = &f->run;
+    d->space = space;
+    d->opts = opts ? opts : &defaults;
+    d->err = err;
+    memscape_vec_init(&d->findings, sizeof(memscape_finding), MEMSCAPE_MAX_FINDINGS);
+    memscape_vec_init(&d->evidence, sizeof(memscape_evidence),
+                      (size_t)MEMSCAPE_MAX_FINDINGS * MEMSCAPE_MAX_EVIDENCE);
+    memscape_vec_init(&d->first_evidence, sizeof(size_t), MEMSCAPE_MAX_FINDINGS);
+    memscape_vec_init(&d->strings, sizeof(char *), SIZE_MAX / sizeof(char *));
+    for (size_t p = 0; p < CATALOGUE_SIZE && !memscape_detection_failed(d); p++)
+        run_pattern(d, p);
+    if (d->status != MEMSCAPE_OK) {
+        memscape_status st = d->status;
+        memscape_findings_free(f);
+        return st;
+    }
+    link_evidence(d);
+    d->err = NULL;
+    *out = f;
+    return MEMSCAPE_OK;
+}
+
+const memscape_finding *memscape_findings_items(const memscape_findings *findings,
+                                                size_t *count)
+{
+    if (count)
+        *count = findings ? findings->run.findings.count : 0;
+    return findings ? findings->run.findings.items : NULL;
+}
