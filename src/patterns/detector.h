@@ -59,7 +59,14 @@ typedef struct memscape_detector {
 } memscape_detector;
 
 /* The groups. Each file defines its table and count. */
-extern const memscape_detector memscape_detectors_exceptions[];
-extern const size_t memscape_detectors_exceptions_count;
+#define MEMSCAPE_DETECTOR_GROUP(name)                         \
+    extern const memscape_detector memscape_detectors_##name[]; \
+    extern const size_t memscape_detectors_##name##_count
+MEMSCAPE_DETECTOR_GROUP(exceptions); /* exceptions.c: the exception code alone */
+MEMSCAPE_DETECTOR_GROUP(faults);     /* faults.c: where the faulting access went */
+MEMSCAPE_DETECTOR_GROUP(records);    /* records.c: exception records on stacks */
+MEMSCAPE_DETECTOR_GROUP(process);    /* process.c: modules, threads, handles, comments */
+MEMSCAPE_DETECTOR_GROUP(memory);     /* memory.c: memory contents */
+MEMSCAPE_DETECTOR_GROUP(pool);       /* pool.c: kernel pool usage (WinDbg logs) */
 
 #endif /* MEMSCAPE_PATTERNS_DETECTOR_H */

@@ -89,6 +89,11 @@ static const struct {
     const size_t *count;
 } groups[] = {
     {memscape_detectors_exceptions, &memscape_detectors_exceptions_count},
+    {memscape_detectors_faults, &memscape_detectors_faults_count},
+    {memscape_detectors_records, &memscape_detectors_records_count},
+    {memscape_detectors_process, &memscape_detectors_process_count},
+    {memscape_detectors_memory, &memscape_detectors_memory_count},
+    {memscape_detectors_pool, &memscape_detectors_pool_count},
 };
 
 /* ---- reporting --------------------------------------------------------------------------- */
