@@ -35,6 +35,9 @@ typedef struct memscape_pattern {
 MEMSCAPE_API const memscape_pattern *memscape_patterns(size_t *count);
 /** The pattern with this id, or NULL. */
 MEMSCAPE_API const memscape_pattern *memscape_pattern_find(const char *id);
+/** A catalogue pattern's index in memscape_patterns() (below 32: it is the bit of the
+ *  pattern in a volume's finding mask). */
+MEMSCAPE_API size_t memscape_pattern_index(const memscape_pattern *pattern);
 
 /** One value behind a finding: "code" = "0xc00000fd". */
 typedef struct memscape_evidence {
@@ -74,6 +77,14 @@ MEMSCAPE_API memscape_status memscape_detect(memscape_findings **out,
 MEMSCAPE_API const memscape_finding *memscape_findings_items(const memscape_findings *findings,
                                                              size_t *count);
 MEMSCAPE_API void memscape_findings_free(memscape_findings *findings); /* accepts NULL */
+
+/** Where in space a finding is, for placing its icon: [*lo, *hi) is its address (one byte),
+ *  else its thread's stack, else its module's image. Returns 0 when it concerns the process
+ *  as a whole (a manual dump, a handle leak) or its place is unknown. The middle of the range
+ *  is the point to mark; the whole range is what the finding concerns. */
+MEMSCAPE_API int memscape_finding_place(const memscape_space *space,
+                                        const memscape_finding *finding, uint64_t *lo,
+                                        uint64_t *hi);
 
 #ifdef __cplusplus
 }

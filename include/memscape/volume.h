@@ -14,6 +14,7 @@
 #include "grid.h"
 #include "layout.h"
 #include "palette.h"
+#include "patterns.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -101,6 +102,16 @@ MEMSCAPE_API memscape_status memscape_voxels_compute(memscape_voxels **out,
                                                      const memscape_layout *layout,
                                                      const memscape_grid_options *opts,
                                                      memscape_error *err);
+/** Add the array "findings" (UInt32) to voxels computed over layout: bit i of a voxel is set
+ *  when a finding of pattern i (memscape_pattern_index()) concerns the memory the voxel
+ *  shows (memscape_finding_place(): its address, its thread's stack or its module's image).
+ *  Findings about the process as a whole mark no voxel. Once per voxels (EINVAL after);
+ *  ENOMEM. */
+MEMSCAPE_API memscape_status memscape_voxels_add_findings(memscape_voxels *voxels,
+                                                          const memscape_space *space,
+                                                          const memscape_layout *layout,
+                                                          const memscape_findings *findings,
+                                                          memscape_error *err);
 /** The volume; borrowed until memscape_voxels_free(). */
 MEMSCAPE_API const memscape_volume *memscape_voxels_volume(const memscape_voxels *voxels);
 MEMSCAPE_API void memscape_voxels_free(memscape_voxels *voxels); /* accepts NULL */
@@ -126,7 +137,10 @@ typedef struct memscape_annotation_list memscape_annotation_list;
 
 /** The annotations of a space laid out in 3D: one per module (at the voxel of its middle, or
  *  of its first or last byte, labelled with its file name), one per thread stack (at its
- *  stack pointer, "thread 0x1a2c stack"), and the exception address ("exception 0xc0000005").
+ *  stack pointer, "thread 0x1a2c stack"), the exception address ("exception 0xc0000005"),
+ *  and one per finding when findings is not NULL (kind FINDING, id its pattern's index,
+ *  labelled with the pattern's name: at the middle of memscape_finding_place(), or for a
+ *  finding about the whole process at the centre of the volume's top face).
  *  Positions are voxel centres in the world coordinates of volume (origin + (i + 0.5) *
  *  spacing). What the layout does not show is left out. At most MEMSCAPE_ANNOTATIONS_MAX. */
 #define MEMSCAPE_ANNOTATIONS_MAX 65536u
@@ -134,6 +148,7 @@ MEMSCAPE_API memscape_status memscape_annotations_from_space(memscape_annotation
                                                              const memscape_space *space,
                                                              const memscape_layout *layout,
                                                              const memscape_volume *volume,
+                                                             const memscape_findings *findings,
                                                              memscape_error *err);
 MEMSCAPE_API const memscape_annotation *memscape_annotation_list_items(
     const memscape_annotation_list *list, size_t *count);

@@ -61,7 +61,8 @@ static void print_usage(FILE *out)
             "  --compress             .vti/.pvti/.pvd: zlib-compressed blocks\n"
             "  --pieces N             .pvti: slabs along z (default 2)\n"
             "  --array NAME           what the script colours by (default entropy): present,\n"
-            "                         mean, entropy, class, usage, module, protect, pointers\n"
+            "                         mean, entropy, class, usage, module, protect, pointers,\n"
+            "                         findings (a bit per pattern: memscape patterns --list)\n"
             "  --palette NAME|FILE    its palette (default: entropy)\n"
             "  --threads N            worker threads (default: one per CPU)\n"
             "  --raw [--base ADDR]    read DUMP as raw bytes at ADDR\n"
@@ -93,7 +94,7 @@ static const struct option long_options[] = {
 };
 
 static const char *const array_names[] = {
-    "present", "mean", "entropy", "class", "usage", "module", "protect", "pointers",
+    "present", "mean", "entropy", "class", "usage", "module", "protect", "pointers", "findings",
 };
 
 /* "256" (a cube) or "64x32x16". */
@@ -244,11 +245,13 @@ static char *beside(const char *out, const char *suffix)
 
 /* The dump's annotations, at path. */
 static int write_annotations(const char *path, const char *dump, const memscape_space *space,
-                             const memscape_layout *layout, const memscape_volume *volume)
+                             const memscape_layout *layout, const memscape_volume *volume,
+                             const memscape_findings *findings)
 {
     memscape_error err = {0};
     memscape_annotation_list *list = NULL;
-    if (memscape_annotations_from_space(&list, space, layout, volume, &err) != MEMSCAPE_OK)
+    if (memscape_annotations_from_space(&list, space, layout, volume, findings, &err) !=
+        MEMSCAPE_OK)
         return fail_with(dump, &err);
     size_t n;
     const memscape_annotation *items = memscape_annotation_list_items(list, &n);
@@ -272,8 +275,12 @@ static int write_frame(const volume_options *o, const char *dump, const memscape
     wo.zlib_level = -1;
     wo.progress = show ? progress : NULL;
     wo.progress_ctx = (void *)"writing";
+    memscape_detect_options detect = {.threads = o->threads};
+    memscape_findings *findings = NULL;
     int status = CLI_FAILED;
-    if (memscape_voxels_compute(&voxels, space, layout, &go, &err) != MEMSCAPE_OK) {
+    if (memscape_voxels_compute(&voxels, space, layout, &go, &err) != MEMSCAPE_OK ||
+        memscape_detect(&findings, space, &detect, &err) != MEMSCAPE_OK ||
+        memscape_voxels_add_findings(voxels, space, layout, findings, &err) != MEMSCAPE_OK) {
         status = fail_with(dump, &err);
         goto done;
     }
@@ -281,10 +288,11 @@ static int write_frame(const volume_options *o, const char *dump, const memscape
     if (memscape_volume_write(out, o->format, volume, &wo, &err) != MEMSCAPE_OK)
         status = fail_with(out, &err);
     else
-        status = write_annotations(vtp, dump, space, layout, volume);
+        status = write_annotations(vtp, dump, space, layout, volume, findings);
 done:
     if (show)
         fputs("\r\033[K", stderr);
+    memscape_findings_free(findings);
     memscape_voxels_free(voxels);
     return status;
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Where a 3D picture's landmarks are: modules, thread stacks and the exception, each placed at
- * the voxel showing its address, for the labels ParaView draws. */
+/* Where a 3D picture's landmarks are: modules, thread stacks, the exception and the pattern
+ * findings, each placed at the voxel showing its address, for the labels ParaView draws. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -128,10 +128,47 @@ static void add_exception(memscape_annotation_list *list, const memscape_space *
         snprintf(own_label(list, a), LABEL_MAX, "exception 0x%" PRIx32, e->code);
 }
 
+/* A finding about the whole process: above the volume, at the centre of its top face. */
+static memscape_annotation *place_on_top(memscape_annotation_list *list,
+                                         const memscape_volume *volume, int64_t id)
+{
+    if (list->count == list->capacity)
+        return NULL;
+    memscape_annotation *a = &list->items[list->count++];
+    for (int i = 0; i < 3; i++)
+        a->position[i] = volume->origin[i] + (i < 2 ? volume->dims[i] / 2.0 : volume->dims[i]) *
+                                                 volume->spacing[i];
+    a->kind = MEMSCAPE_ANNOTATION_FINDING;
+    a->id = id;
+    a->address = 0;
+    a->label = "";
+    return a;
+}
+
+static void add_findings(memscape_annotation_list *list, const memscape_space *space,
+                         const memscape_layout *layout, const memscape_volume *volume,
+                         const memscape_findings *findings)
+{
+    size_t n;
+    const memscape_finding *f = memscape_findings_items(findings, &n);
+    for (size_t i = 0; i < n; i++) {
+        int64_t id = (int64_t)memscape_pattern_index(f[i].pattern);
+        uint64_t lo, hi;
+        memscape_annotation *a =
+            memscape_finding_place(space, &f[i], &lo, &hi)
+                ? place(list, layout, volume, lo + (hi - lo - 1) / 2,
+                        MEMSCAPE_ANNOTATION_FINDING, id)
+                : place_on_top(list, volume, id);
+        if (a)
+            a->label = f[i].pattern->name;
+    }
+}
+
 memscape_status memscape_annotations_from_space(memscape_annotation_list **out,
                                                 const memscape_space *space,
                                                 const memscape_layout *layout,
                                                 const memscape_volume *volume,
+                                                const memscape_findings *findings,
                                                 memscape_error *err)
 {
     if (!out || !space || !layout || !volume)
@@ -140,7 +177,9 @@ memscape_status memscape_annotations_from_space(memscape_annotation_list **out,
     size_t modules, threads;
     memscape_space_modules(space, &modules);
     memscape_space_threads(space, &threads);
-    size_t want = modules + threads + 1;
+    size_t finding_count = 0;
+    memscape_findings_items(findings, &finding_count);
+    size_t want = modules + threads + 1 + finding_count;
     memscape_annotation_list *list = calloc(1, sizeof *list);
     if (list) {
         list->capacity = want < MEMSCAPE_ANNOTATIONS_MAX ? want : MEMSCAPE_ANNOTATIONS_MAX;
@@ -155,6 +194,7 @@ memscape_status memscape_annotations_from_space(memscape_annotation_list **out,
     add_modules(list, space, layout, volume);
     add_threads(list, space, layout, volume);
     add_exception(list, space, layout, volume);
+    add_findings(list, space, layout, volume, findings);
     *out = list;
     return MEMSCAPE_OK;
 }

@@ -66,6 +66,7 @@ static const memscape_pattern catalogue[] = {
 };
 
 #define CATALOGUE_SIZE (sizeof catalogue / sizeof catalogue[0])
+_Static_assert(CATALOGUE_SIZE <= 32, "a volume's finding mask has a bit per pattern");
 
 const memscape_pattern *memscape_patterns(size_t *count)
 {
@@ -80,6 +81,11 @@ const memscape_pattern *memscape_pattern_find(const char *id)
         if (strcmp(catalogue[i].id, id) == 0)
             return &catalogue[i];
     return NULL;
+}
+
+size_t memscape_pattern_index(const memscape_pattern *pattern)
+{
+    return (size_t)(pattern - catalogue);
 }
 
 /* ---- the groups -------------------------------------------------------------------------- */
@@ -270,4 +276,50 @@ const memscape_finding *memscape_findings_items(const memscape_findings *finding
     if (count)
         *count = findings ? findings->run.findings.count : 0;
     return findings ? findings->run.findings.items : NULL;
+}
+
+/* ---- places ------------------------------------------------------------------------------ */
+
+static const memscape_thread *thread_with_id(const memscape_space *space, uint32_t id)
+{
+    size_t n;
+    const memscape_thread *t = memscape_space_threads(space, &n);
+    for (size_t i = 0; i < n; i++)
+        if (t[i].id == id)
+            return &t[i];
+    return NULL;
+}
+
+static const memscape_module *module_named(const memscape_space *space, const char *name)
+{
+    size_t n;
+    const memscape_module *m = memscape_space_modules(space, &n);
+    for (size_t i = 0; name && i < n; i++)
+        if (strcmp(m[i].name, name) == 0)
+            return &m[i];
+    return NULL;
+}
+
+int memscape_finding_place(const memscape_space *space, const memscape_finding *finding,
+                           uint64_t *lo, uint64_t *hi)
+{
+    if (finding->has_address && finding->address < UINT64_MAX) {
+        *lo = finding->address;
+        *hi = finding->address + 1;
+        return 1;
+    }
+    const memscape_thread *t = finding->has_thread ? thread_with_id(space, finding->thread_id)
+                                                   : NULL;
+    if (t && t->stack_size > 0 && t->stack_size <= UINT64_MAX - t->stack_base) {
+        *lo = t->stack_base;
+        *hi = t->stack_base + t->stack_size;
+        return 1;
+    }
+    const memscape_module *m = module_named(space, finding->module);
+    if (m && m->size > 0 && m->size <= UINT64_MAX - m->base) {
+        *lo = m->base;
+        *hi = m->base + m->size;
+        return 1;
+    }
+    return 0;
 }

@@ -16,11 +16,12 @@ import hashlib
 import math
 import struct
 
-ARRAYS = ('present', 'mean', 'entropy', 'class', 'usage', 'module', 'protect', 'pointers')
+ARRAYS = ('present', 'mean', 'entropy', 'class', 'usage', 'module', 'protect', 'pointers',
+          'findings')
 # What VTK calls each array's type once loaded (GetDataTypeAsString).
 VTK_TYPES = {'present': 'float', 'mean': 'unsigned char', 'entropy': 'float',
              'class': 'unsigned char', 'usage': 'unsigned char', 'module': 'int',
-             'protect': 'unsigned short', 'pointers': 'float'}
+             'protect': 'unsigned short', 'pointers': 'float', 'findings': 'unsigned int'}
 NONE = 255
 ZERO, CONTROL, TEXT, HIGH, FF = range(5)
 
@@ -38,11 +39,12 @@ def byte_class(b):
 
 
 def cell_values(chunk, cell_bytes, file_size):
-    """The eight arrays' values for one cell holding chunk (maybe empty: padding)."""
+    """The arrays' values for one cell holding chunk (maybe empty: padding). A raw file shows
+    no pattern (no exception, no threads, no modules), so no finding marks any voxel."""
     held = len(chunk)
     if held == 0:
         return {'present': 0.0, 'mean': 0, 'entropy': 0.0, 'class': NONE, 'usage': NONE,
-                'module': -1, 'protect': 0, 'pointers': 0.0}
+                'module': -1, 'protect': 0, 'pointers': 0.0, 'findings': 0}
     counts = [0] * 256
     for b in chunk:
         counts[b] += 1
@@ -55,7 +57,7 @@ def cell_values(chunk, cell_bytes, file_size):
     return {'present': held / cell_bytes, 'mean': sum(chunk) // held,
             'entropy': min(8.0, max(0.0, entropy)),
             'class': per_class.index(max(per_class)), 'usage': 0, 'module': -1, 'protect': 0,
-            'pointers': hits / len(words) if words else 0.0}
+            'pointers': hits / len(words) if words else 0.0, 'findings': 0}
 
 
 def expected_cells(data, cell_bytes, cells):

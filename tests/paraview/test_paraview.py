@@ -44,6 +44,8 @@ VARIANTS = (('vti', 'vti', []), ('vti-zlib', 'vti', ['--compress']),
             ('xdmf', 'xdmf', []))
 FLOATS = {'present', 'entropy', 'pointers'}
 TOLERANCE = 1e-5
+PATTERNS = 22  # memscape patterns --list: a bit each in the findings array
+CATALOGUE = []  # the patterns' names in catalogue order, from `memscape patterns --list`
 BACKGROUND = (20, 20, 26)  # the script's background, [0.08, 0.08, 0.1] in 8 bits
 
 
@@ -279,6 +281,7 @@ def check_plausible(values, holds_bytes, what):
         p, m, e, c = (values[k][v] for k in ('present', 'mean', 'entropy', 'class'))
         u, mod, pr, pt = (values[k][v] for k in ('usage', 'module', 'protect', 'pointers'))
         ok = (0 <= p <= 1 and 0 <= e <= 8 and 0 <= pt <= 1 and mod >= -1 and
+              0 <= values['findings'][v] < 1 << PATTERNS and
               (c in (0, 1, 2, 3, 4) if p > 0 else (c == 255 and m == 0 and e == 0)) and
               (u <= 6 or u == 255) and 0 <= pr < 1 << 16)
         if not ok:
@@ -369,7 +372,9 @@ def check_corpus_annotations(found, dump, what):
     for p, label, kind, ident in zip(points, arrays['label']['values'],
                                      arrays['kind']['values'], arrays['id']['values']):
         ident = int(ident)
-        check(all(0 < c < CORPUS_SIDE and c % 1 == 0.5 for c in p),
+        # A finding about the whole process sits above the volume, at its top face's centre.
+        on_top = kind == 3 and p == [CORPUS_SIDE / 2, CORPUS_SIDE / 2, CORPUS_SIDE]
+        check(on_top or all(0 < c < CORPUS_SIDE and c % 1 == 0.5 for c in p),
               f'{what}: {label!r} at {p}, not a voxel centre')
         if kind == 0:
             if names:
@@ -389,6 +394,9 @@ def check_corpus_annotations(found, dump, what):
         elif kind == 2:
             check(not facts or not facts['exception'] or label in facts['exception'],
                   f'{what}: {label!r}, the listing has {sorted(facts["exception"])}')
+        elif kind == 3:
+            check(0 <= ident < len(CATALOGUE) and label == CATALOGUE[ident],
+                  f'{what}: finding {ident} labelled {label!r}')
         else:
             check(False, f'{what}: annotation kind {kind}')
     return checked
@@ -513,6 +521,10 @@ def main():
         print(f'SKIP: no {", ".join(missing)} here')
         sys.exit(SKIP)
     started = time.monotonic()
+    _, listed, _ = run(memscape, 'patterns', '--list')
+    CATALOGUE.extend(line.split(None, 2)[2].split(':')[0]
+                     for line in listed.decode().splitlines())
+    check(len(CATALOGUE) == PATTERNS, f'{len(CATALOGUE)} patterns listed')
     with tempfile.TemporaryDirectory(prefix='memscape-paraview-') as tmp:
         nx, ny, nz = SLAB_DIMS
         slab_data = synthetic.slab_dump(CELL, nx * ny * nz - 20, 36)

@@ -14,6 +14,7 @@
 
 #include "grid/cell_stats.h"
 #include "memscape/grid.h"
+#include "memscape/patterns.h"
 #include "memscape/picture.h"
 #include "memscape/volume.h"
 #include "space_build.h"
@@ -1183,6 +1184,70 @@ static void test_voxels_follow_the_curve(void **state)
     memscape_space_free(space);
 }
 
+/* A C++ exception at 0x10050 in a 2 KiB minidump laid out as a 4x4x4 slab of 32-byte cells:
+ * the finding marks cell 2 = voxel (2, 0, 0) with the pattern's bit and no other voxel, and
+ * its annotation sits at that voxel's centre; with no exception, the manual-dump finding
+ * concerns the whole process: no voxel, an annotation above the volume. */
+static void test_findings_in_the_volume(void **state)
+{
+    (void)state;
+    static uint8_t file[2048];
+    for (int crashed = 1; crashed >= 0; crashed--) {
+        memscape_space *space;
+        memscape_error err = {0};
+        assert_int_equal(memscape_space_new(&space, file, sizeof file, NULL), MEMSCAPE_OK);
+        space->system.format = MEMSCAPE_FORMAT_MINIDUMP;
+        assert_int_equal(memscape_space_add_range(space, 0x10000, sizeof file, 0), MEMSCAPE_OK);
+        memscape_exception e = {.thread_id = 1, .code = 0xE06D7363u, .address = 0x10050};
+        if (crashed)
+            memscape_space_set_exception(space, &e);
+        assert_int_equal(memscape_space_finalize(space, &err), MEMSCAPE_OK);
+        memscape_layout_options o = {.curve = MEMSCAPE_CURVE_SLAB, .width = 4, .height = 4,
+                                     .depth = 4, .cell_bytes = 32};
+        memscape_layout *layout;
+        memscape_voxels *voxels;
+        memscape_findings *findings;
+        assert_int_equal(memscape_layout_new(&layout, space, &o, &err), MEMSCAPE_OK);
+        assert_int_equal(memscape_voxels_compute(&voxels, space, layout, NULL, &err),
+                         MEMSCAPE_OK);
+        assert_int_equal(memscape_detect(&findings, space, NULL, &err), MEMSCAPE_OK);
+        assert_int_equal(memscape_voxels_add_findings(voxels, space, layout, findings, &err),
+                         MEMSCAPE_OK);
+        assert_int_equal(memscape_voxels_add_findings(voxels, space, layout, findings, &err),
+                         MEMSCAPE_EINVAL);
+        const memscape_volume *v = memscape_voxels_volume(voxels);
+        assert_int_equal(v->array_count, 9);
+        assert_string_equal(v->arrays[8].name, "findings");
+        const uint32_t *mask = v->arrays[8].values;
+        const memscape_pattern *cpp = memscape_pattern_find("cpp-exception");
+        for (size_t i = 0; i < 64; i++)
+            assert_int_equal(mask[i], crashed && i == 2 ? 1u << memscape_pattern_index(cpp)
+                                                        : 0u);
+        memscape_annotation_list *list;
+        assert_int_equal(memscape_annotations_from_space(&list, space, layout, v, findings,
+                                                         &err), MEMSCAPE_OK);
+        size_t n;
+        const memscape_annotation *a = memscape_annotation_list_items(list, &n);
+        const memscape_annotation *last = &a[n - 1];
+        assert_int_equal(last->kind, MEMSCAPE_ANNOTATION_FINDING);
+        if (crashed) {
+            assert_string_equal(last->label, "C++ Exception");
+            assert_int_equal(last->id, (int64_t)memscape_pattern_index(cpp));
+            assert_true(last->position[0] == 2.5 && last->position[1] == 0.5 &&
+                        last->position[2] == 0.5);
+        } else {
+            assert_string_equal(last->label, "Manual Dump");
+            assert_true(last->position[0] == 2 && last->position[1] == 2 &&
+                        last->position[2] == 4);
+        }
+        memscape_annotation_list_free(list);
+        memscape_findings_free(findings);
+        memscape_voxels_free(voxels);
+        memscape_layout_free(layout);
+        memscape_space_free(space);
+    }
+}
+
 /* Modules, thread stacks and the exception land at the centre of the voxel showing their
  * address, in world coordinates; what the layout does not show is left out. */
 static void test_annotations_at_their_voxels(void **state)
@@ -1208,7 +1273,7 @@ static void test_annotations_at_their_voxels(void **state)
     assert_int_equal(memscape_layout_new(&layout, space, &o, &err), MEMSCAPE_OK);
     memscape_volume volume = {.dims = {4, 4, 4}, .origin = {1, 2, 3}, .spacing = {0.5, 1, 2}};
     memscape_annotation_list *list;
-    assert_int_equal(memscape_annotations_from_space(&list, space, layout, &volume, &err),
+    assert_int_equal(memscape_annotations_from_space(&list, space, layout, &volume, NULL, &err),
                      MEMSCAPE_OK);
     size_t n;
     const memscape_annotation *a = memscape_annotation_list_items(list, &n);
@@ -1250,6 +1315,7 @@ int main(void)
         cmocka_unit_test(test_byte_class_of_every_value),
         cmocka_unit_test(test_voxels_follow_the_curve),
         cmocka_unit_test(test_voxels_match_the_grid),
+        cmocka_unit_test(test_findings_in_the_volume),
         cmocka_unit_test(test_annotations_at_their_voxels),
         cmocka_unit_test(test_cell_stats_pointer_targets_skip_free),
         cmocka_unit_test(test_cell_stats_match_definitions),
