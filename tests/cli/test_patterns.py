@@ -1,0 +1,100 @@
+# SPDX-License-Identifier: MIT
+"""memscape patterns, run as a user would: --help, --list, the text and JSON forms of the
+findings and their errors. Which dump shows which pattern is the corpus test's
+(test_patterns_corpus.py); the detectors' rules are the unit tests'."""
+import json
+import os
+import sys
+import tempfile
+
+from clitest import check, check_one_error_line, finish, run
+
+IDS = {'multiple-exceptions', 'hidden-exception', 'stack-overflow', 'null-pointer',
+       'invalid-pointer', 'cpp-exception', 'managed-exception', 'fast-fail',
+       'abnormal-termination', 'manual-dump', 'cloud-environment', 'wow64', 'embedded-comment',
+       'spiking-thread', 'handle-leak', 'truncated-dump', 'unloaded-modules',
+       'problem-vocabulary', 'execution-residue', 'module-variety', 'excessive-pool-usage',
+       'inconsistent-counters'}
+
+
+def test_usage(memscape):
+    status, out, _ = run(memscape, 'patterns', '--help')
+    check(status == 0 and b'Usage: memscape patterns' in out, f'patterns --help: exit {status}')
+    for args in (['patterns'], ['patterns', 'a', 'b'], ['patterns', '--list', 'a'],
+                 ['patterns', '--threads', '0', 'a'], ['patterns', '--nope', 'a']):
+        status, _, err = run(memscape, *args)
+        check(status == 2, f'{args}: exit {status}, expected 2 ({err!r})')
+
+
+def test_list(memscape):
+    """The issue names the ids; each line is id, kind, name and criterion."""
+    status, out, _ = run(memscape, 'patterns', '--list')
+    rows = [line.split(None, 2) for line in out.decode().splitlines()]
+    check(status == 0 and {r[0] for r in rows} == IDS and len(rows) == len(IDS),
+          f'--list ids: {sorted(r[0] for r in rows)}')
+    check(all(r[1] in ('crash', 'problem', 'context') and ': ' in r[2] for r in rows),
+          '--list rows: kind, then "Name: criterion"')
+
+
+def corpus_dump(corpus, name):
+    path = os.path.join(corpus, 'minidump', name)
+    return path if os.path.isfile(path) else None
+
+
+def test_json_and_text(memscape, corpus):
+    """tiny-exe-fastfail's listing: exception 0xc0000409 on thread 0x5f78, subcode 7 (the first
+    exception parameter), at an address inside tiny.exe."""
+    dump = corpus_dump(corpus, 'breakpad--tiny-exe-fastfail.dmp')
+    if not dump:
+        print(f'patterns: corpus absent at {corpus}: JSON checks skipped')
+        return
+    status, out, err = run(memscape, 'patterns', '--json', dump)
+    if not check(status == 0, f'patterns --json: exit {status} {err!r}'):
+        return
+    doc = json.loads(out)
+    check(list(doc) == ['patterns'], f'top-level keys {list(doc)}')
+    fast = [p for p in doc['patterns'] if p['id'] == 'fast-fail']
+    if check(len(fast) == 1, f'fast-fail findings: {doc["patterns"]}'):
+        f = fast[0]
+        check(f['name'] == 'Fast Fail' and f['thread_id'] == 0x5f78 and
+              f['module'].endswith('tiny.exe') and f['evidence'].get('subcode') == '7' and
+              f['evidence'].get('code') == '0xc0000409' and isinstance(f['address'], int),
+              f'fast-fail finding {f}')
+    for p in doc['patterns']:
+        check(p['id'] in IDS and isinstance(p['evidence'], dict) and
+              set(p) <= {'id', 'name', 'thread_id', 'address', 'module', 'evidence'},
+              f'finding {p}')
+    status, out, _ = run(memscape, 'patterns', dump)
+    text = out.decode()
+    check(status == 0 and 'fast-fail' in text and 'thread 0x5f78' in text and
+          'subcode: 7' in text, f'text form: {text!r}')
+
+
+def test_errors(memscape, tmp):
+    bad = os.path.join(tmp, 'bad.dmp')
+    with open(bad, 'wb') as f:
+        f.write(b'MDMP' + b'\0' * 4)
+    status, _, err = run(memscape, 'patterns', bad)
+    check(status == 1, f'a bad dump: exit {status}')
+    check_one_error_line(err, 'a bad dump')
+    raw = os.path.join(tmp, 'raw.bin')
+    with open(raw, 'wb') as f:
+        f.write(bytes(4096))
+    status, out, _ = run(memscape, 'patterns', '--raw', raw)
+    check(status == 0, f'a raw file: exit {status}')
+    status, out, _ = run(memscape, 'patterns', '--raw', '--json', raw)
+    check(status == 0 and json.loads(out) == {'patterns': []},
+          f'a raw file of zeros shows no pattern: {out!r}')
+
+
+def main():
+    memscape, corpus = sys.argv[1], sys.argv[2]
+    with tempfile.TemporaryDirectory() as tmp:
+        test_usage(memscape)
+        test_list(memscape)
+        test_json_and_text(memscape, corpus)
+        test_errors(memscape, tmp)
+    finish('patterns')
+
+
+main()
