@@ -4,7 +4,7 @@
  * Codes are Windows NTSTATUS values (winnt.h, ntstatus.h) and the codes runtimes raise:
  * 0xE06D7363 is the MSVC C++ runtime's ("msc" | 0xE0000000), 0xE0434352 ("CCR") and 0xE0434F4D
  * ("COM") the CLR's. A POSIX signal is a number (is_signal): SIGABRT is 6 on every system
- * memscape reads. Breakpad writes 0xFFFFFFFF for a dump requested without a crash
+ * memscape reads; macOS reports it inside EXC_CRASH. Breakpad writes 0xFFFFFFFF for a dump requested without a crash
  * (MD_EXCEPTION_CODE_LIN_DUMP_REQUESTED in its minidump_exception_linux.h). */
 #include <string.h>
 #include <strings.h>
@@ -100,11 +100,26 @@ static void detect_fast_fail(memscape_detection *d)
                                     (unsigned long long)e->parameters[0]);
 }
 
+/* macOS and iOS report abort() as the Mach exception EXC_CRASH (10) carrying the signal in
+ * bits 24..31 of its code (Crashpad's minidump_exception_mac.h, EXC_CRASH). */
+#define MACH_EXC_CRASH 10u
+
+static int is_mach_abort(const memscape_space *space, const memscape_exception *e)
+{
+    memscape_os os = memscape_space_system(space)->os;
+    return (os == MEMSCAPE_OS_MACOS || os == MEMSCAPE_OS_IOS) && !e->is_signal &&
+           e->parameter_count >= 2 && e->parameters[0] == MACH_EXC_CRASH &&
+           ((e->parameters[1] >> 24) & 0xff) == SIGNAL_ABORT;
+}
+
 static void detect_abnormal_termination(memscape_detection *d)
 {
     const memscape_exception *e = memscape_space_exception(d->space);
-    if (e && e->is_signal && e->code == SIGNAL_ABORT)
-        report_exception(d, "abnormal-termination", e);
+    if (!e || !((e->is_signal && e->code == SIGNAL_ABORT) || is_mach_abort(d->space, e)))
+        return;
+    if (report_exception(d, "abnormal-termination", e) && !e->is_signal)
+        memscape_detection_evidence(d, "mach", "EXC_CRASH with SIGABRT (code 0x%llx)",
+                                    (unsigned long long)e->parameters[1]);
 }
 
 /* Formats that record a crash when there is one: a raw file or a log says nothing either way. */

@@ -12,19 +12,23 @@
 
 static const memscape_pattern catalogue[] = {
     {"multiple-exceptions", "Multiple Exceptions", MEMSCAPE_PATTERN_CRASH,
-     "more than one thread shows an exception: the reported one, plus threads whose raw stack "
-     "holds an exception record with a known code and an address inside a module"},
+     "in a Windows minidump, two or more threads show an exception: the reported one, plus "
+     "threads whose stack holds a pointer-aligned exception record with a known code, flags "
+     "below 0x100, at most 15 parameters and an exception address inside a loaded module"},
     {"hidden-exception", "Hidden Exception", MEMSCAPE_PATTERN_CRASH,
-     "an exception record with a known code and an address inside a module on a stack other "
-     "than the reported exception's thread's"},
+     "such an exception record on the stack of a thread other than the reported "
+     "exception's, one finding per thread"},
     {"stack-overflow", "Stack Overflow", MEMSCAPE_PATTERN_CRASH,
-     "exception 0xC00000FD, or a fault address in or just below the faulting thread's stack or "
-     "guard region, or its stack pointer at the stack limit"},
+     "exception 0xC00000FD, or a memory fault in the faulting thread's guard or reserved stack "
+     "pages or up to 64 KiB below its stack, or with its stack pointer at or below the stack "
+     "limit"},
     {"null-pointer", "NULL Pointer", MEMSCAPE_PATTERN_CRASH,
-     "an access violation, SIGSEGV or SIGBUS at an address in the first 64 KiB (code when the "
-     "instruction pointer is there too, data otherwise)"},
+     "an access violation, SIGSEGV, SIGBUS or EXC_BAD_ACCESS at an address below 64 KiB: code "
+     "when the instruction pointer is there too or it is a DEP fault, data otherwise"},
     {"invalid-pointer", "Invalid Pointer", MEMSCAPE_PATTERN_CRASH,
-     "an access violation, SIGSEGV or SIGBUS at a non-canonical address or one in no region"},
+     "a memory fault above 64 KiB at a non-canonical address, in the kernel's half, Windows's "
+     "all-ones report of a general protection fault, or (where the dump describes the whole "
+     "address space) in no region or a free one; not when stack-overflow explains it"},
     {"cpp-exception", "C++ Exception", MEMSCAPE_PATTERN_CRASH,
      "exception 0xE06D7363, thrown by the C++ runtime"},
     {"managed-exception", "Managed Code Exception", MEMSCAPE_PATTERN_CRASH,
@@ -33,31 +37,39 @@ static const memscape_pattern catalogue[] = {
     {"fast-fail", "Fast Fail", MEMSCAPE_PATTERN_CRASH,
      "exception 0xC0000409 (__fastfail, stack buffer overrun), with its subcode"},
     {"abnormal-termination", "Abnormal Termination", MEMSCAPE_PATTERN_CRASH,
-     "SIGABRT, or abort() on the faulting thread"},
+     "SIGABRT, or on macOS EXC_CRASH carrying SIGABRT (abort())"},
     {"manual-dump", "Manual Dump", MEMSCAPE_PATTERN_CONTEXT,
      "a dump taken on purpose, not at a crash: no exception, Breakpad's \"dump requested\" "
      "(0xFFFFFFFF), or a core without a signal (gcore)"},
     {"cloud-environment", "Cloud Environment", MEMSCAPE_PATTERN_CONTEXT,
-     "modules of a cloud platform's agents: Wa*, *Azure*"},
+     "modules of a cloud platform's agents: Azure's Wa* (WaAppAgent...) or *azure*, AWS's "
+     "SSM and EC2 agents and SDKs, Google Cloud's guest agents and libraries; one finding a "
+     "platform"},
     {"wow64", "Virtualized Process (WOW64)", MEMSCAPE_PATTERN_CONTEXT,
-     "a 32-bit process in a 64-bit dump"},
+     "a Windows process with the WOW64 layer loaded (wow64*.dll, xtajit.dll) or modules from "
+     "SysWOW64 or SysArm32: a 32-bit process on a 64-bit system"},
     {"embedded-comment", "Embedded Comments", MEMSCAPE_PATTERN_CONTEXT,
-     "comment streams or Crashpad annotations in the dump"},
+     "minidump comment streams or Crashpad annotations, quoting the first four"},
     {"spiking-thread", "Spiking Thread", MEMSCAPE_PATTERN_PROBLEM,
-     "one thread's CPU time dominates the process's (ThreadInfoList)"},
+     "one thread's kernel and user time is at least 1 s and more than half of all its "
+     "threads' time together (ThreadInfoList, two or more threads timed)"},
     {"handle-leak", "Handle Leak", MEMSCAPE_PATTERN_PROBLEM,
-     "a handle count far above normal, naming the dominant type"},
+     "more than 10,000 handles (the default per-process USER/GDI quota), naming the most "
+     "common type"},
     {"truncated-dump", "Truncated Dump", MEMSCAPE_PATTERN_CONTEXT,
-     "data the dump's own directories promise is not in the file"},
+     "the reader warned that data the dump's own directories point to lies past the end of "
+     "the file"},
     {"unloaded-modules", "Unloaded Modules", MEMSCAPE_PATTERN_CONTEXT,
-     "the dump lists modules unloaded before it was taken (historical information)"},
+     "the dump lists modules unloaded before it was taken (historical information), with the "
+     "last names"},
     {"problem-vocabulary", "Problem Vocabulary", MEMSCAPE_PATTERN_PROBLEM,
      "words of trouble (\"Waiting for\", \"Terminate\", \"Exception\"...) in memory, ASCII or "
      "UTF-16, with counts and addresses"},
     {"execution-residue", "Execution Residue", MEMSCAPE_PATTERN_CONTEXT,
      "unused stack below a thread's stack pointer holding return addresses into module code"},
     {"module-variety", "Module Variety", MEMSCAPE_PATTERN_CONTEXT,
-     "unusually many modules, or modules from unusually many vendors"},
+     "more than 100 modules outside the operating system's own folders, or modules from 5 "
+     "or more installation folders (Program Files\\X, /opt/X, /Applications/X...)"},
     {"excessive-pool-usage", "Excessive Pool Usage", MEMSCAPE_PATTERN_PROBLEM,
      "a kernel pool's usage at its maximum, or failed pool allocations, naming the top tags"},
     {"inconsistent-counters", "Inconsistent Counters", MEMSCAPE_PATTERN_PROBLEM,

@@ -96,6 +96,24 @@ static void test_exception_codes(void **state)
                     "managed-exception");
     assert_patterns(md, "/usr/lib/libcoreclr.so", 6, 1, "managed-exception abnormal-termination");
     assert_patterns(MEMSCAPE_FORMAT_ELF_CORE, NULL, 6, 1, "abnormal-termination");
+    /* macOS: EXC_CRASH (parameter 0 = 10) carrying SIGABRT in bits 24..31 of parameter 1;
+     * EXC_CRASH with another signal is no abort. */
+    for (uint64_t sig = 5; sig <= 6; sig++) {
+        memscape_space *space;
+        memscape_error err = {0};
+        assert_int_equal(memscape_space_new(&space, file_bytes, sizeof file_bytes, NULL),
+                         MEMSCAPE_OK);
+        space->system.format = MEMSCAPE_FORMAT_MINIDUMP;
+        space->system.os = MEMSCAPE_OS_MACOS;
+        memscape_exception e = {.code = 0x10, .parameter_count = 2,
+                                .parameters = {10, sig << 24 | 0x1234}};
+        memscape_space_set_exception(space, &e);
+        assert_int_equal(memscape_space_finalize(space, &err), MEMSCAPE_OK);
+        char got[256];
+        assert_string_equal(ids_of(space, got, sizeof got),
+                            sig == 6 ? "abnormal-termination" : "");
+        memscape_space_free(space);
+    }
     /* Codes that only look alike stay silent: 0xC0000005 without a CLR, signal 11, and
      * 0xE06D7363 as a signal number. */
     assert_patterns(md, "a.exe", 0xC0000005u, 0, "");
