@@ -15,5 +15,6 @@
 #include "poster.h"
 #include "volume.h"
 #include "patterns.h"
+#include "icons.h"
 
 #endif /* MEMSCAPE_MEMSCAPE_H */

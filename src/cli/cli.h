@@ -23,6 +23,7 @@ int cli_locate(int argc, char **argv);
 int cli_palettes(int argc, char **argv);
 int cli_volume(int argc, char **argv);
 int cli_patterns(int argc, char **argv);
+int cli_icons(int argc, char **argv);
 
 /** Print "memscape: FILE: offset 0xNN: message" (or without the offset) on stderr. */
 void cli_report(const char *file, const memscape_error *err);

@@ -13,6 +13,7 @@ static const cli_command commands[] = {
      cli_volume},
     {"patterns", "detect memory dump analysis patterns (exceptions, leaks, ...)",
      cli_patterns},
+    {"icons", "draw the patterns' icons (PNG, SVG) and their catalogue sheet", cli_icons},
     {"palettes", "list the palettes, preview them, export one for ParaView", cli_palettes},
 };
 
