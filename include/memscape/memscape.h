@@ -15,6 +15,7 @@
 #include "poster.h"
 #include "volume.h"
 #include "patterns.h"
+#include "treemap.h"
 #include "icons.h"
 
 #endif /* MEMSCAPE_MEMSCAPE_H */

@@ -21,6 +21,7 @@ typedef struct render_options {
     const char *palette;
     memscape_view view;
     int dump2picture;
+    int pool_view;                      /* --view pool: the pool treemap */
     unsigned bpp;
     memscape_layout_options layout;
     const char *module;
@@ -45,9 +46,10 @@ static void print_usage(FILE *out)
             "                         to OUT.tmp, then renamed)\n"
             "  --annotate             a poster: title, legend, scale, address ticks, module\n"
             "                         names and thread stacks around and over the picture\n"
-            "  --view VIEW            bytes, classes, entropy, regions, modules, pointers, or\n"
-            "                         dump2picture (the file's raw bytes; see --bpp)\n"
-            "                         (default: regions)\n"
+            "  --view VIEW            bytes, classes, entropy, regions, modules, pointers,\n"
+            "                         dump2picture (the file's raw bytes; see --bpp), or\n"
+            "                         pool (a WinDbg log's pool tags, !poolused and !vm, as a\n"
+            "                         treemap; 1600x1000 unless --size) (default: regions)\n"
             "  --layout CURVE         hilbert (default), zorder or scan\n"
             "  --size WxH             picture size in pixels (default 1024x1024)\n"
             "  --cell BYTES           bytes per pixel (default: the smallest power of two\n"
@@ -146,6 +148,10 @@ static int parse_view(const char *name, render_options *o)
 {
     if (strcmp(name, "dump2picture") == 0) {
         o->dump2picture = 1;
+        return 0;
+    }
+    if (strcmp(name, "pool") == 0) {
+        o->pool_view = 1;
         return 0;
     }
     return memscape_view_parse(name, &o->view) ? 0 : -1;
@@ -512,6 +518,34 @@ done:
     return status;
 }
 
+/* --view pool: a treemap of the model's pool usage; it needs no layout nor grid. */
+static int render_pool(const render_options *o)
+{
+    memscape_palette *palette = NULL;
+    if (o->palette && cli_load_palette(o->palette, &palette) != CLI_OK)
+        return CLI_FAILED;
+    memscape_dump *dump = NULL;
+    memscape_error err = {0};
+    int status = CLI_FAILED;
+    png_metadata meta = {0};
+    if (memscape_dump_open(&dump, o->dump, &o->open, &err) != MEMSCAPE_OK) {
+        status = fail_with(o->dump, &err);
+    } else if (png_metadata_init(&meta, o, &(picture_parts){.dump = dump, .view = "pool"}) == 0) {
+        memscape_pool_treemap_options to = {
+            .width = o->layout.width, .height = o->layout.height, .dpi = o->dpi,
+            .palette = palette, .title = cli_base_name(o->dump), .png = &meta.png,
+        };
+        memscape_status st = memscape_pool_treemap_write(o->out, o->format,
+                                                         memscape_dump_space(dump), &to, &err);
+        status = st == MEMSCAPE_OK ? CLI_OK : fail_with(st == MEMSCAPE_EIO ? o->out : o->dump,
+                                                        &err);
+    }
+    free(meta.source);
+    memscape_dump_free(dump);
+    memscape_palette_free(palette);
+    return status;
+}
+
 int cli_render(int argc, char **argv)
 {
     render_options o = {0};
@@ -521,6 +555,8 @@ int cli_render(int argc, char **argv)
     int status = parse_options(argc, argv, &o);
     if (status >= 0)
         return status;
+    if (o.pool_view)
+        return render_pool(&o);
     if (o.dump2picture)
         return render_dump2picture(&o);
     memscape_palette *palette = NULL;
