@@ -41,7 +41,22 @@ size_t poster_find_ticks(const memscape_poster *p, const poster_geometry *g,
  *  NULL when there are none or memory runs out. */
 uint32_t *poster_modules_by_size(const memscape_space *space, size_t max, size_t *count);
 
-/** Draw the marks over the picture: stack extents, module names, ticks, thread markers. */
+/** The centre of the poster pixels showing cell. */
+void poster_cell_centre(const memscape_poster *p, const poster_geometry *g, uint64_t cell,
+                        double *x, double *y);
+
+/** Icons of the patterns found, each at the pixel of the memory its finding concerns with a
+ *  leader line, at most POSTER_MAX_FINDING_MARKS of them. */
+#define POSTER_MAX_FINDING_MARKS 32u
+void poster_draw_findings(cairo_t *cr, const memscape_poster *p, const poster_geometry *g);
+
+/** The patterns found, once each with its count, in catalogue order: at most count entries
+ *  into ids and counts; returns how many. */
+size_t poster_patterns_found(const memscape_poster *p, const memscape_pattern **patterns,
+                             size_t *counts, size_t count);
+
+/** Draw the marks over the picture: stack extents, module names, ticks, thread markers,
+ *  pattern icons. */
 void poster_draw_marks(cairo_t *cr, const memscape_poster *p, const poster_geometry *g,
                        const poster_tick *ticks, size_t tick_count);
 

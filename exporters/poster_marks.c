@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Marks over the picture: where each thread's stack lies and where its stack pointer is, the
- * module names over their images, and the numbered address ticks along the curve. Labels are
+ * module names over their images, the numbered address ticks along the curve, and the icons
+ * of the patterns found (poster_findings.c). Labels are
  * placed largest module first and skipped where they would cover one already placed, so the
  * poster stays readable however many modules the dump lists. */
 #include <stdio.h>
@@ -12,8 +13,7 @@ static const memscape_rgb thread_colour = {0xff, 0x2f, 0xc8};
 
 /* ---- where things are -------------------------------------------------------------------- */
 
-/* The centre of the poster pixels showing cell. */
-static void cell_centre(const memscape_poster *p, const poster_geometry *g, uint64_t cell,
+void poster_cell_centre(const memscape_poster *p, const poster_geometry *g, uint64_t cell,
                         double *x, double *y)
 {
     uint32_t cx, cy;
@@ -63,7 +63,7 @@ size_t poster_find_ticks(const memscape_poster *p, const poster_geometry *g,
             continue;
         last = cell;
         ticks[count].addr = addr;
-        cell_centre(p, g, cell, &ticks[count].x, &ticks[count].y);
+        poster_cell_centre(p, g, cell, &ticks[count].x, &ticks[count].y);
         count++;
     }
     return count;
@@ -142,7 +142,7 @@ static void label_module(cairo_t *cr, const memscape_poster *p, const poster_geo
     char name[128];
     poster_clean_text(poster_base_name(m->name), name, sizeof name, 28);
     double ax, ay;
-    cell_centre(p, g, cell, &ax, &ay);
+    poster_cell_centre(p, g, cell, &ax, &ay);
     cairo_text_extents_t te;
     cairo_text_extents(cr, name, &te);
     double pad = 0.2 * g->unit;
@@ -250,7 +250,7 @@ static void mark_thread(cairo_t *cr, const memscape_poster *p, const poster_geom
     if (!thread_mark_address(t, &addr) || !memscape_layout_addr_to_cell(p->layout, addr, &cell))
         return;
     double x, y, s = 0.45 * g->unit;
-    cell_centre(p, g, cell, &x, &y);
+    poster_cell_centre(p, g, cell, &x, &y);
     /* A triangle pointing down at the pixel. */
     cairo_move_to(cr, x, y);
     cairo_line_to(cr, x - s, y - 1.6 * s);
@@ -312,5 +312,7 @@ void poster_draw_marks(cairo_t *cr, const memscape_poster *p, const poster_geome
     poster_set_font(cr, POSTER_FONT_BOLD, 0.55 * g->unit);
     for (size_t i = 0; i < tick_count; i++)
         draw_tick(cr, g, &ticks[i], i + 1);
+    if (p->layout && p->space && p->findings)
+        poster_draw_findings(cr, p, g);
     cairo_restore(cr);
 }

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* The sidebar beside the picture: what the colours mean (the palette's ramp with its scale, or
  * a swatch per class or module), how many bytes a pixel is and how the curve runs, which
- * address each numbered tick names, and which thread each marker is. */
+ * address each numbered tick names, which thread each marker is, and the patterns found. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "memscape/icons.h"
 #include "poster_draw.h"
 
 typedef struct sidebar {
@@ -287,6 +288,32 @@ static void thread_key(sidebar *s)
     }
 }
 
+/* The patterns found, each with its icon: the key to the icons on the picture, and the only
+ * mention of findings about the process as a whole. */
+static void pattern_key(sidebar *s)
+{
+    const memscape_pattern *found[32]; /* the catalogue has at most 32 (the volume's mask) */
+    size_t counts[32];
+    size_t n = poster_patterns_found(s->p, found, counts, sizeof found / sizeof found[0]);
+    if (n == 0)
+        return;
+    char text[128];
+    snprintf(text, sizeof text, "Patterns found (%zu)", n);
+    heading(s, text);
+    double side = 1.1 * s->g->unit;
+    for (size_t i = 0; i < n; i++) {
+        memscape_icon_draw(s->cr, found[i]->id, MEMSCAPE_ICON_COLOUR, s->g->side_x, s->y,
+                           side, side, NULL);
+        if (counts[i] > 1)
+            snprintf(text, sizeof text, "%s (%zu)", found[i]->name, counts[i]);
+        else
+            snprintf(text, sizeof text, "%s", found[i]->name);
+        s->y += 0.15 * s->g->unit;
+        line(s, 1.5 * s->g->unit, POSTER_FONT_SANS, text);
+        s->y += 0.15 * s->g->unit;
+    }
+}
+
 double poster_draw_sidebar(cairo_t *cr, const memscape_poster *p, const poster_geometry *g,
                            double y, const poster_tick *ticks, size_t tick_count)
 {
@@ -299,5 +326,7 @@ double poster_draw_sidebar(cairo_t *cr, const memscape_poster *p, const poster_g
         tick_key(&s, ticks, tick_count);
     if (p->space && p->layout)
         thread_key(&s);
+    if (p->findings)
+        pattern_key(&s);
     return s.y;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Posters: a picture of memory space drawn with cairo into PNG, PDF or SVG, bare or annotated
  * with a title, the palette's legend, the scale, address ticks along the curve, module names
- * over their images and the threads' stacks. PDF and SVG keep text and marks as vectors around
+ * over their images, the threads' stacks and the icons of the analysis patterns found. PDF and SVG keep text and marks as vectors around
  * the raster, which is embedded once at its own resolution and never smoothed. */
 #ifndef MEMSCAPE_POSTER_H
 #define MEMSCAPE_POSTER_H
@@ -9,6 +9,7 @@
 #include "common.h"
 #include "layout.h"
 #include "palette.h"
+#include "patterns.h"
 #include "picture.h"
 #include "space.h"
 
@@ -58,6 +59,7 @@ typedef struct memscape_poster {
     const memscape_space *space;        /* modules and threads to mark */
     uint32_t dpi;                       /* PDF page size and PNG pHYs; 0: default, no pHYs */
     const memscape_png_options *png;    /* PNG: level and metadata (its dpi is ignored) */
+    const memscape_findings *findings;  /* patterns to mark with their icons, or NULL */
 } memscape_poster;
 
 /** Draw poster into path as format, written to "<path>.tmp" and renamed, so a failure never

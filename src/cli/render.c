@@ -45,7 +45,8 @@ static void print_usage(FILE *out)
             "  -o, --output OUT       the picture, PNG, PDF or SVG by its extension (written\n"
             "                         to OUT.tmp, then renamed)\n"
             "  --annotate             a poster: title, legend, scale, address ticks, module\n"
-            "                         names and thread stacks around and over the picture\n"
+            "                         names, thread stacks and the icons of the patterns\n"
+            "                         found (memscape patterns) around and over the picture\n"
             "  --view VIEW            bytes, classes, entropy, regions, modules, pointers,\n"
             "                         dump2picture (the file's raw bytes; see --bpp), or\n"
             "                         pool (a WinDbg log's pool tags, !poolused and !vm, as a\n"
@@ -379,15 +380,23 @@ static int write_picture(const render_options *o, const memscape_raster *raster,
         return CLI_FAILED;
     describe_space(o, parts, subtitle, sizeof subtitle);
     describe_picture(parts, footer, sizeof footer);
+    const memscape_space *space = parts->layout ? memscape_dump_space(parts->dump) : NULL;
+    memscape_findings *findings = NULL;
+    memscape_detect_options detect = {.threads = o->threads};
+    memscape_error err = {0};
+    /* An annotated poster marks the patterns found; a bare picture is the memory alone. */
+    if (o->annotate && space && memscape_detect(&findings, space, &detect, &err) != MEMSCAPE_OK) {
+        free(meta.source);
+        return fail_with(o->dump, &err);
+    }
     memscape_poster poster = {
         .picture = raster, .annotate = o->annotate,
         .title = cli_base_name(o->dump), .subtitle = subtitle, .footer = footer,
         .view = o->view, .palette = parts->palette, .layout = parts->layout,
-        .space = parts->layout ? memscape_dump_space(parts->dump) : NULL,
-        .dpi = o->dpi, .png = &meta.png,
+        .space = space, .dpi = o->dpi, .png = &meta.png, .findings = findings,
     };
-    memscape_error err = {0};
     memscape_status st = memscape_poster_write(o->out, o->format, &poster, &err);
+    memscape_findings_free(findings);
     free(meta.source);
     return st == MEMSCAPE_OK ? CLI_OK : fail_with(o->out, &err);
 }

@@ -318,7 +318,7 @@ memscape_status memscape_layout_new_shared(memscape_layout **out,
     if (depth == 0) /* 2D options from before there was a depth leave it 0 */
         depth = three_d ? DEFAULT_SIDE_3D : 1;
     memscape_curve_grid grid;
-    uint64_t lo, hi;
+    uint64_t lo = 0, hi = 0;
     memscape_status st = memscape_curve_grid_init(&grid, opts->curve, width, height, depth, err);
     if (st == MEMSCAPE_OK)
         st = check_range(opts, &lo, &hi, err);

@@ -63,10 +63,13 @@ static const memscape_pattern catalogue[] = {
      "the dump lists modules unloaded before it was taken (historical information), with the "
      "last names"},
     {"problem-vocabulary", "Problem Vocabulary", MEMSCAPE_PATTERN_PROBLEM,
-     "words of trouble (\"Waiting for\", \"Terminate\", \"Exception\"...) in memory, ASCII or "
-     "UTF-16, with counts and addresses"},
+     "a word of the vocabulary (built-in, or a --vocabulary file that replaces it) occurs in "
+     "memory outside the read-only pages of module images, case-sensitively, as 8-bit text or "
+     "as UTF-16 in the dump's byte order; one finding a word, with counts and addresses"},
     {"execution-residue", "Execution Residue", MEMSCAPE_PATTERN_CONTEXT,
-     "unused stack below a thread's stack pointer holding return addresses into module code"},
+     "at least 8 pointer-aligned values in a thread's stack below its stack pointer (at most "
+     "1 MiB) point into a module's image, in executable pages where the dump gives "
+     "protection; one finding a thread"},
     {"module-variety", "Module Variety", MEMSCAPE_PATTERN_CONTEXT,
      "more than 100 modules outside the operating system's own folders, or modules from 5 "
      "or more installation folders (Program Files\\X, /opt/X, /Applications/X...)"},

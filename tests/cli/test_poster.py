@@ -288,6 +288,41 @@ def test_failures_leave_no_file(memscape, tmp):
     check(not any(f.endswith('.tmp') for f in os.listdir(tmp)), 'a .tmp file was left behind')
 
 
+def test_pattern_icons(memscape, corpus, tmp):
+    """An annotated poster marks the patterns found: tiny-exe-fastfail's listing shows exception
+    0xc0000409 (fast fail) at an address inside tiny.exe, which the picture shows, so its
+    poster names the pattern in the key and draws its icon over the picture (the icon's tile
+    is the only red-tinted square there: compared with the same poster of a dump without
+    patterns, the pixels around differ)."""
+    dump = os.path.join(corpus, 'minidump', 'breakpad--tiny-exe-fastfail.dmp')
+    if not os.path.isfile(dump):
+        print(f'poster: corpus absent at {corpus}: pattern icons skipped')
+        return
+    pdf, png = os.path.join(tmp, 'ff.pdf'), os.path.join(tmp, 'ff.png')
+    status, _, err = run(memscape, 'render', '--annotate', '--size', '128x128', '-o', pdf, dump)
+    if check(status == 0, f'fast-fail poster: {err!r}'):
+        _, words, _ = tool('pdftotext', '-raw', pdf, '-')
+        check('Patterns found (1)' in words and 'Fast Fail' in words,
+              f'the poster key names the pattern: {words[-300:]!r}')
+    status, _, err = run(memscape, 'render', '--annotate', '--size', '128x128', '-o', png, dump)
+    bare = os.path.join(tmp, 'ff-bare.png')
+    status2, _, err2 = run(memscape, 'render', '--size', '128x128', '-o', bare, dump)
+    if not check(status == 0 and status2 == 0, f'fast-fail PNG: {err!r} {err2!r}'):
+        return
+    _, _, px, text = read_png(png)
+    _, _, bare_px, _ = read_png(bare)
+    fx, fy, zoom = map_frame(text)
+    status, out, _ = run(memscape, 'patterns', '--json', dump)
+    address = [p['address'] for p in json.loads(out)['patterns'] if p['id'] == 'fast-fail'][0]
+    # The icon's tile: a pale red (crash) square with a red border, near the fault's pixel.
+    tinted = sum(1 for row in px[fy:fy + 128 * zoom] for r, g, b in row[fx:fx + 128 * zoom]
+                 if r > 200 and 200 < g < 240 and 200 < b < 240 and r - g > 10)
+    check(tinted > 20, f'no icon tile over the picture ({tinted} tinted pixels)')
+    differ = sum(1 for y in range(128) for x in range(128)
+                 if px[fy + y * zoom + zoom // 2][fx + x * zoom + zoom // 2] != bare_px[y][x])
+    check(differ > 0, f'the fault at {address:#x} has no mark')
+
+
 def main():
     memscape, corpus = sys.argv[1], sys.argv[2]
     missing = [t for t in TOOLS if shutil.which(t) is None]
@@ -300,6 +335,7 @@ def main():
         test_pdf_and_svg(memscape, tmp)
         test_corpus_posters(memscape, corpus, tmp)
         test_hostile_names(memscape, corpus, tmp)
+        test_pattern_icons(memscape, corpus, tmp)
         test_failures_leave_no_file(memscape, tmp)
     finish('poster')
 
