@@ -36,6 +36,28 @@ def test_list(memscape):
           '--list rows: kind, then "Name: criterion"')
 
 
+def test_docs_match(memscape):
+    """docs/patterns.md has a section per pattern stating the criterion memscape applies, word
+    for word, so the two cannot drift apart."""
+    docs = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'docs',
+                        'patterns.md')
+    with open(docs, encoding='utf-8') as f:
+        sections = f.read().split('\n### ')[1:]
+    documented = {}
+    for section in sections:
+        pid, _, body = section.partition('\n')
+        documented[pid.strip()] = ' '.join(body.split())
+    _, out, _ = run(memscape, 'patterns', '--list')
+    for line in out.decode().splitlines():
+        pid, _, rest = line.split(None, 2)
+        criterion = rest.split(': ', 1)[1]
+        text = documented.get(pid, '')
+        check(criterion[1:] + '.' in text and criterion[0].upper() == text[text.find(
+            criterion[1:]) - 1:][:1].upper(),
+              f'docs/patterns.md: the criterion of {pid} differs from memscape\'s')
+    check(set(documented) == IDS, f'docs/patterns.md sections: {sorted(documented)}')
+
+
 def corpus_dump(corpus, name):
     path = os.path.join(corpus, 'minidump', name)
     return path if os.path.isfile(path) else None
@@ -92,6 +114,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         test_usage(memscape)
         test_list(memscape)
+        test_docs_match(memscape)
         test_json_and_text(memscape, corpus)
         test_errors(memscape, tmp)
     finish('patterns')
