@@ -37,8 +37,8 @@ def test_list(memscape):
 
 
 def test_docs_match(memscape):
-    """docs/patterns.md has a section per pattern stating the criterion memscape applies, word
-    for word, so the two cannot drift apart."""
+    """docs/patterns.md has a section per pattern, and the README's table a row, stating the
+    criterion memscape applies word for word, so they cannot drift apart."""
     docs = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'docs',
                         'patterns.md')
     with open(docs, encoding='utf-8') as f:
@@ -56,6 +56,14 @@ def test_docs_match(memscape):
             criterion[1:]) - 1:][:1].upper(),
               f'docs/patterns.md: the criterion of {pid} differs from memscape\'s')
     check(set(documented) == IDS, f'docs/patterns.md sections: {sorted(documented)}')
+    readme = os.path.join(os.path.dirname(docs), '..', 'README.md')
+    with open(readme, encoding='utf-8') as f:
+        rows = set(f.read().splitlines())
+    for line in out.decode().splitlines():
+        pid, kind, rest = line.split(None, 2)
+        name, criterion = rest.split(': ', 1)
+        check(f'| `{pid}` | {name} | {kind} | {criterion} |' in rows,
+              f'README.md: the patterns table row of {pid} differs from memscape\'s')
 
 
 def corpus_dump(corpus, name):
