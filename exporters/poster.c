@@ -8,8 +8,6 @@
  * while text and marks stay vectors. Small pictures are zoomed by a whole factor so marks and
  * text have room; the zoom and the picture's corner are the poster's frame, which `locate`
  * uses to trace a poster pixel back. */
-#include <cairo-pdf.h>
-#include <cairo-svg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -212,54 +210,33 @@ static void draw_page(cairo_t *cr, const memscape_poster *p, const page *pg,
 
 /* ---- output ------------------------------------------------------------------------------ */
 
-static cairo_status_t write_to_file(void *closure, const unsigned char *data, unsigned int len)
-{
-    return memscape_atomic_write(closure, data, len) == 0 ? CAIRO_STATUS_SUCCESS
-                                                          : CAIRO_STATUS_WRITE_ERROR;
-}
-
 static uint32_t dpi_of(const memscape_poster *p)
 {
     return p->dpi ? p->dpi : MEMSCAPE_POSTER_DEFAULT_DPI;
 }
 
-/* PDF or SVG through cairo's stream surfaces into the temporary file. */
+typedef struct vector_poster {
+    const memscape_poster *p;
+    const page *pg;
+    cairo_surface_t *img;
+} vector_poster;
+
+static void paint_vector_poster(cairo_t *cr, const void *ctx)
+{
+    const vector_poster *v = ctx;
+    draw_page(cr, v->p, v->pg, v->img);
+}
+
 static memscape_status write_vector(const char *path, memscape_poster_format format,
                                     const memscape_poster *p, const page *pg,
                                     cairo_surface_t *img, memscape_error *err)
 {
-    const char *what = format == MEMSCAPE_POSTER_PDF ? "PDF" : "SVG";
-    memscape_atomic_file file;
-    memscape_status st = memscape_atomic_open(&file, path, what, err);
-    if (st != MEMSCAPE_OK)
-        return st;
-    double scale = format == MEMSCAPE_POSTER_PDF ? 72.0 / dpi_of(p) : 1.0;
-    cairo_surface_t *surface;
-    if (format == MEMSCAPE_POSTER_PDF) {
-        surface = cairo_pdf_surface_create_for_stream(write_to_file, &file, pg->width * scale,
-                                                      pg->height * scale);
-        char title[256];
-        poster_clean_text(p->title ? p->title : "memscape", title, sizeof title, 120);
-        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, title);
-        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "memscape");
-    } else {
-        surface = cairo_svg_surface_create_for_stream(write_to_file, &file, pg->width,
-                                                      pg->height);
-        cairo_svg_surface_set_document_unit(surface, CAIRO_SVG_UNIT_PX);
-    }
-    cairo_t *cr = cairo_create(surface);
-    cairo_scale(cr, scale, scale);
-    draw_page(cr, p, pg, img);
-    cairo_status_t drawn = cairo_status(cr);
-    cairo_destroy(cr);
-    cairo_surface_finish(surface);
-    cairo_status_t finished = cairo_surface_status(surface);
-    cairo_surface_destroy(surface);
-    cairo_status_t bad = drawn != CAIRO_STATUS_SUCCESS ? drawn : finished;
-    return memscape_atomic_commit(&file, what,
-                                  bad != CAIRO_STATUS_SUCCESS ? cairo_status_to_string(bad)
-                                                              : NULL,
-                                  err);
+    char title[256];
+    poster_clean_text(p->title ? p->title : "memscape", title, sizeof title, 120);
+    vector_poster v = {p, pg, img};
+    poster_vector_page vector = {format, pg->width, pg->height, dpi_of(p), title,
+                                 paint_vector_poster, &v};
+    return poster_write_vector_page(path, &vector, err);
 }
 
 /* The drawn page as a raster, then through the PNG writer (metadata, atomic write). */

@@ -65,6 +65,22 @@ void poster_draw_marks(cairo_t *cr, const memscape_poster *p, const poster_geome
 double poster_draw_sidebar(cairo_t *cr, const memscape_poster *p, const poster_geometry *g,
                            double y, const poster_tick *ticks, size_t tick_count);
 
+/* ---- vector output ----------------------------------------------------------------------- */
+
+/** A page for poster_write_vector_page(): width x height poster pixels painted by paint. */
+typedef struct poster_vector_page {
+    memscape_poster_format format;      /* MEMSCAPE_POSTER_PDF or _SVG */
+    double width, height;
+    uint32_t dpi;                       /* PDF page size; 0: MEMSCAPE_POSTER_DEFAULT_DPI */
+    const char *clean_title;            /* PDF title, printable UTF-8 (poster_clean_text) */
+    void (*paint)(cairo_t *cr, const void *ctx);
+    const void *ctx;
+} poster_vector_page;
+
+/** Write page to path as a PDF or SVG through a temporary file (EIO names path and why). */
+memscape_status poster_write_vector_page(const char *path, const poster_vector_page *page,
+                                         memscape_error *err);
+
 /* ---- text -------------------------------------------------------------------------------- */
 
 /** in as printable UTF-8 in out (out_size > 4): bytes that are not valid UTF-8 and control
@@ -73,8 +89,6 @@ double poster_draw_sidebar(cairo_t *cr, const memscape_poster *p, const poster_g
  *  are anything. */
 void poster_clean_text(const char *in, char *out, size_t out_size, size_t max_chars);
 
-/** The file name in a path with '/' or '\\' separators. */
-const char *poster_base_name(const char *path);
 
 /** An address as WinDbg writes it: 00007ff6`12340000 for 64-bit spaces, 0040a000 else. */
 void poster_format_address(const memscape_space *space, uint64_t addr, char *out, size_t size);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "poster_draw.h"
+#include "util/text.h"
 
 static const memscape_rgb thread_colour = {0xff, 0x2f, 0xc8};
 
@@ -140,7 +141,7 @@ static void label_module(cairo_t *cr, const memscape_poster *p, const poster_geo
     if (pl->count == POSTER_MAX_MODULE_LABELS || !module_anchor(p->layout, m, &cell))
         return;
     char name[128];
-    poster_clean_text(poster_base_name(m->name), name, sizeof name, 28);
+    poster_clean_text(memscape_path_base_name(m->name), name, sizeof name, 28);
     double ax, ay;
     poster_cell_centre(p, g, cell, &ax, &ay);
     cairo_text_extents_t te;

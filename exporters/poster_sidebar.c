@@ -8,6 +8,7 @@
 
 #include "memscape/icons.h"
 #include "poster_draw.h"
+#include "util/text.h"
 
 typedef struct sidebar {
     cairo_t *cr;
@@ -140,7 +141,7 @@ static void module_swatches(sidebar *s)
     uint32_t *order = poster_modules_by_size(s->p->space, POSTER_MAX_KEY_ROWS, &n);
     for (size_t i = 0; i < n; i++) {
         char name[160];
-        poster_clean_text(poster_base_name(m[order[i]].name), name, sizeof name, 36);
+        poster_clean_text(memscape_path_base_name(m[order[i]].name), name, sizeof name, 36);
         swatch_row(s, memscape_view_module_colour(s->p->palette, order[i]), name);
     }
     free(order);

@@ -42,14 +42,6 @@ void poster_clean_text(const char *in, char *out, size_t out_size, size_t max_ch
     out[used] = '\0';
 }
 
-const char *poster_base_name(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    const char *back = strrchr(path, '\\');
-    const char *sep = slash > back ? slash : back;
-    return sep && sep[1] ? sep + 1 : path;
-}
-
 void poster_format_address(const memscape_space *space, uint64_t addr, char *out, size_t size)
 {
     const memscape_system *sys = space ? memscape_space_system(space) : NULL;

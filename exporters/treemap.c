@@ -6,8 +6,6 @@
  * tests can check the geometry and find a tile's pixels. The page is drawn in page pixels; a
  * PDF is the same drawing scaled by 72/dpi points a pixel, an SVG is sized in pixels. Tile
  * edges are snapped to whole pixels so neighbours share their edges exactly. */
-#include <cairo-pdf.h>
-#include <cairo-svg.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -715,49 +713,27 @@ memscape_status memscape_pool_treemap_render(memscape_raster *out, const memscap
     return st;
 }
 
-static cairo_status_t write_to_file(void *closure, const unsigned char *data, unsigned int len)
+typedef struct vector_treemap {
+    const memscape_space *space;
+    const memscape_pool_treemap_options *o;
+    const memscape_pool_treemap *map;
+} vector_treemap;
+
+static void paint_vector_treemap(cairo_t *cr, const void *ctx)
 {
-    return memscape_atomic_write(closure, data, len) == 0 ? CAIRO_STATUS_SUCCESS
-                                                          : CAIRO_STATUS_WRITE_ERROR;
+    const vector_treemap *v = ctx;
+    draw_page(cr, v->space, v->o, v->map);
 }
 
-/* PDF or SVG through cairo's stream surfaces into the temporary file. */
 static memscape_status write_vector(const char *path, memscape_poster_format format,
                                     const memscape_space *space,
                                     const memscape_pool_treemap_options *o,
                                     const memscape_pool_treemap *map, memscape_error *err)
 {
-    const char *what = format == MEMSCAPE_POSTER_PDF ? "PDF" : "SVG";
-    memscape_atomic_file file;
-    memscape_status st = memscape_atomic_open(&file, path, what, err);
-    if (st != MEMSCAPE_OK)
-        return st;
-    uint32_t dpi = o->dpi ? o->dpi : MEMSCAPE_POSTER_DEFAULT_DPI;
-    double scale = format == MEMSCAPE_POSTER_PDF ? 72.0 / dpi : 1.0;
-    cairo_surface_t *surface;
-    if (format == MEMSCAPE_POSTER_PDF) {
-        surface = cairo_pdf_surface_create_for_stream(write_to_file, &file, map->width * scale,
-                                                      map->height * scale);
-        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, "Pool usage");
-        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "memscape");
-    } else {
-        surface = cairo_svg_surface_create_for_stream(write_to_file, &file, map->width,
-                                                      map->height);
-        cairo_svg_surface_set_document_unit(surface, CAIRO_SVG_UNIT_PX);
-    }
-    cairo_t *cr = cairo_create(surface);
-    cairo_scale(cr, scale, scale);
-    draw_page(cr, space, o, map);
-    cairo_status_t drawn = cairo_status(cr);
-    cairo_destroy(cr);
-    cairo_surface_finish(surface);
-    cairo_status_t finished = cairo_surface_status(surface);
-    cairo_surface_destroy(surface);
-    cairo_status_t bad = drawn != CAIRO_STATUS_SUCCESS ? drawn : finished;
-    return memscape_atomic_commit(&file, what,
-                                  bad != CAIRO_STATUS_SUCCESS ? cairo_status_to_string(bad)
-                                                              : NULL,
-                                  err);
+    vector_treemap v = {space, o, map};
+    poster_vector_page page = {format, map->width, map->height, o->dpi, "Pool usage",
+                               paint_vector_treemap, &v};
+    return poster_write_vector_page(path, &page, err);
 }
 
 static memscape_status write_png_page(const char *path, const memscape_space *space,

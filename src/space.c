@@ -365,6 +365,15 @@ void memscape_space_add_failed_allocations(memscape_space *space, uint64_t count
     publish_pool(space);
 }
 
+const memscape_thread *memscape_space_find_thread(const memscape_space *space, uint32_t id)
+{
+    const memscape_thread *t = space->threads.items;
+    for (size_t i = 0; i < space->threads.count; i++)
+        if (t[i].id == id)
+            return &t[i];
+    return NULL;
+}
+
 const memscape_region *memscape_space_find_region(const memscape_space *space, uint64_t addr)
 {
     const memscape_region *r = space->regions.items;

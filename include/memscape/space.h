@@ -285,6 +285,9 @@ MEMSCAPE_API const memscape_warning *memscape_space_warnings(const memscape_spac
 MEMSCAPE_API const memscape_region *memscape_space_find_region(const memscape_space *space,
                                                                uint64_t addr);
 /** The module whose [base, base+size) holds addr, or NULL. */
+/** The thread with this id (the first, should a dump list one twice), or NULL. */
+MEMSCAPE_API const memscape_thread *memscape_space_find_thread(const memscape_space *space,
+                                                               uint32_t id);
 MEMSCAPE_API const memscape_module *memscape_space_find_module(const memscape_space *space,
                                                                uint64_t addr);
 

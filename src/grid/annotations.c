@@ -8,6 +8,7 @@
 
 #include "memscape/volume.h"
 #include "util/error.h"
+#include "util/text.h"
 
 #define LABEL_MAX 64u   /* "thread 0x12345678 stack", "exception 0x12345678" */
 
@@ -31,14 +32,6 @@ const memscape_annotation *memscape_annotation_list_items(const memscape_annotat
 {
     *count = list->count;
     return list->items;
-}
-
-static const char *base_name(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    const char *back = strrchr(path, '\\');
-    const char *sep = slash > back ? slash : back;
-    return sep && sep[1] ? sep + 1 : path;
 }
 
 /* One annotation at the voxel showing addr, its label still to set; NULL when the layout does
@@ -87,7 +80,7 @@ static void add_modules(memscape_annotation_list *list, const memscape_space *sp
             memscape_annotation *a = place(list, layout, volume, places[p],
                                            MEMSCAPE_ANNOTATION_MODULE, (int64_t)i);
             if (a)
-                a->label = base_name(m[i].name);
+                a->label = memscape_path_base_name(m[i].name);
             break;
         }
     }

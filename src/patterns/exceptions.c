@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "patterns/detector.h"
+#include "util/text.h"
 
 #define STATUS_STACK_BUFFER_OVERRUN 0xC0000409u
 #define CPP_EXCEPTION 0xE06D7363u
@@ -51,13 +52,6 @@ static void detect_cpp_exception(memscape_detection *d)
 }
 
 /* Basename of a path with '/' or '\' separators. */
-static const char *base_name(const char *path)
-{
-    const char *slash = strrchr(path, '/'), *backslash = strrchr(path, '\\');
-    const char *last = slash > backslash ? slash : backslash;
-    return last ? last + 1 : path;
-}
-
 /* The CLR's engine: clr.dll (.NET 4), mscorwks.dll (.NET 2), coreclr.dll/libcoreclr.so. */
 static const memscape_module *clr_module(const memscape_space *space)
 {
@@ -67,7 +61,7 @@ static const memscape_module *clr_module(const memscape_space *space)
     const memscape_module *modules = memscape_space_modules(space, &n);
     for (size_t i = 0; i < n; i++)
         for (size_t k = 0; k < sizeof engines / sizeof engines[0]; k++)
-            if (strcasecmp(base_name(modules[i].name), engines[k]) == 0)
+            if (strcasecmp(memscape_path_base_name(modules[i].name), engines[k]) == 0)
                 return &modules[i];
     return NULL;
 }
@@ -84,7 +78,7 @@ static void detect_managed_exception(memscape_detection *d)
     if (!report_exception(d, "managed-exception", e))
         return;
     if (clr)
-        memscape_detection_evidence(d, "runtime", "%s", base_name(clr->name));
+        memscape_detection_evidence(d, "runtime", "%s", memscape_path_base_name(clr->name));
 }
 
 static void detect_fast_fail(memscape_detection *d)

@@ -94,16 +94,6 @@ static int is_bus_signal(memscape_os os, uint32_t signal)
     }
 }
 
-static const memscape_thread *thread_by_id(const memscape_space *space, uint32_t id)
-{
-    size_t n;
-    const memscape_thread *t = memscape_space_threads(space, &n);
-    for (size_t i = 0; i < n; i++)
-        if (t[i].id == id)
-            return &t[i];
-    return NULL;
-}
-
 static void windows_access(const memscape_exception *e, fault *f)
 {
     f->access_fault = e->code == STATUS_ACCESS_VIOLATION || e->code == STATUS_IN_PAGE_ERROR;
@@ -152,7 +142,7 @@ static int describe_fault(const memscape_space *space, fault *f)
     *f = (fault){.e = e};
     if (!e)
         return 0;
-    f->thread = thread_by_id(space, e->thread_id);
+    f->thread = memscape_space_find_thread(space, e->thread_id);
     int windows = is_windows_code(space, e);
     if (windows)
         windows_access(e, f);

@@ -21,6 +21,7 @@
 #include "patterns/vocabulary.h"
 #include "space_build.h" /* memscape_space_release_file_bytes */
 #include "util/checked.h"
+#include "util/text.h"
 
 static void failed_for_memory(memscape_detection *d)
 {
@@ -40,13 +41,6 @@ static const char *windbg_address(char buf[ADDRESS_TEXT], uint64_t addr, uint32_
 }
 
 /* Basename of a path with '/' or '\' separators. */
-static const char *base_name(const char *path)
-{
-    const char *slash = strrchr(path, '/'), *backslash = strrchr(path, '\\');
-    const char *last = slash > backslash ? slash : backslash;
-    return last ? last + 1 : path;
-}
-
 static int protect_known(uint32_t protect)
 {
     return (protect & MEMSCAPE_PROT_BASE_MASK) != MEMSCAPE_PROT_NONE;
@@ -493,7 +487,7 @@ static void top_modules(const residue_scan *s, char *out, size_t size, uint32_t 
         chosen[n] = best;
         size_t used = strlen(out);
         snprintf(out + used, size - used, "%s%s %" PRIu32, n ? ", " : "",
-                 base_name(s->modules[best].name), s->hits[best]);
+                 memscape_path_base_name(s->modules[best].name), s->hits[best]);
     }
     *top = chosen[0];
 }

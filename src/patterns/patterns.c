@@ -295,16 +295,6 @@ const memscape_finding *memscape_findings_items(const memscape_findings *finding
 
 /* ---- places ------------------------------------------------------------------------------ */
 
-static const memscape_thread *thread_with_id(const memscape_space *space, uint32_t id)
-{
-    size_t n;
-    const memscape_thread *t = memscape_space_threads(space, &n);
-    for (size_t i = 0; i < n; i++)
-        if (t[i].id == id)
-            return &t[i];
-    return NULL;
-}
-
 static const memscape_module *module_named(const memscape_space *space, const char *name)
 {
     size_t n;
@@ -323,8 +313,8 @@ int memscape_finding_place(const memscape_space *space, const memscape_finding *
         *hi = finding->address + 1;
         return 1;
     }
-    const memscape_thread *t = finding->has_thread ? thread_with_id(space, finding->thread_id)
-                                                   : NULL;
+    const memscape_thread *t =
+        finding->has_thread ? memscape_space_find_thread(space, finding->thread_id) : NULL;
     if (t && t->stack_size > 0 && t->stack_size <= UINT64_MAX - t->stack_base) {
         *lo = t->stack_base;
         *hi = t->stack_base + t->stack_size;

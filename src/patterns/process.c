@@ -9,6 +9,7 @@
 
 #include "patterns/detector.h"
 #include "util/checked.h"
+#include "util/text.h"
 
 /* How many names, comments or warnings a finding quotes: enough to recognise, few enough to
  * read at a glance. */
@@ -49,17 +50,10 @@ static int contains_fold(const char *text, const char *needle)
 }
 
 /* Basename of a path with '/' or '\' separators. */
-static const char *base_name(const char *path)
-{
-    const char *slash = strrchr(path, '/'), *backslash = strrchr(path, '\\');
-    const char *last = slash > backslash ? slash : backslash;
-    return last ? last + 1 : path;
-}
-
 /* Is the basename exactly name (lower case), ignoring case? */
 static int base_is(const char *path, const char *name)
 {
-    const char *base = base_name(path);
+    const char *base = memscape_path_base_name(path);
     return starts_with_fold(base, name) && base[strlen(name)] == '\0';
 }
 
@@ -174,7 +168,7 @@ static int is_azure_agent(const char *base)
 /* The platform whose module this is, or NULL. */
 static const char *cloud_platform(const char *path)
 {
-    const char *base = base_name(path);
+    const char *base = memscape_path_base_name(path);
     if (is_azure_agent(base))
         return "Azure";
     for (size_t i = 0; i < CLOUD_NAME_COUNT; i++) {
@@ -206,7 +200,7 @@ static void report_cloud_platform(memscape_detection *d, const char *platform,
     for (size_t i = first; i < n; i++) {
         const char *p = cloud_platform(modules[i].name);
         if (p && strcmp(p, platform) == 0)
-            list_add(&names, base_name(modules[i].name));
+            list_add(&names, memscape_path_base_name(modules[i].name));
     }
     memscape_detection_evidence(d, "names", "%s", names.text);
 }
@@ -270,7 +264,7 @@ static void detect_wow64(memscape_detection *d)
         name_list names = {0};
         for (size_t i = 0; i < n; i++)
             if (is_wow64_layer(modules[i].name))
-                list_add(&names, base_name(modules[i].name));
+                list_add(&names, memscape_path_base_name(modules[i].name));
         memscape_detection_evidence(d, "layer", "%s", names.text);
     }
     memscape_detection_evidence(d, "syswow64_modules", "%zu", guest);
@@ -458,7 +452,7 @@ static void detect_unloaded_modules(memscape_detection *d)
      * were unloaded last, nearest to the dump. */
     name_list names = {0};
     for (size_t i = n > QUOTED_ITEMS ? n - QUOTED_ITEMS : 0; i < n; i++)
-        list_add(&names, base_name(unloaded[i].name));
+        list_add(&names, memscape_path_base_name(unloaded[i].name));
     memscape_detection_evidence(d, "last", "%s", names.text);
 }
 

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "text.h"
 
+#include <string.h>
+
 size_t memscape_utf8_encode(uint32_t cp, char *out)
 {
     if (cp < 0x80) {
@@ -76,4 +78,12 @@ uint32_t memscape_utf8_next(const unsigned char *s, size_t *used)
         return MEMSCAPE_UTF8_INVALID;
     *used = more + 1;
     return cp;
+}
+
+const char *memscape_path_base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    const char *back = strrchr(path, '\\');
+    const char *sep = slash > back ? slash : back;
+    return sep && sep[1] ? sep + 1 : path;
 }

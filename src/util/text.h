@@ -22,4 +22,8 @@ size_t memscape_utf16_to_utf8(const uint8_t *p, size_t units, int big_endian, ch
  *  byte, so it never reads past the terminator. */
 uint32_t memscape_utf8_next(const unsigned char *s, size_t *used);
 
+/** The file name in a path with '/' or '\\' separators (dumps name Windows and POSIX paths
+ *  alike); the whole path when it ends in a separator, so a name is never empty. */
+const char *memscape_path_base_name(const char *path);
+
 #endif /* MEMSCAPE_TEXT_H */
