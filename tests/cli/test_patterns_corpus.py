@@ -295,6 +295,31 @@ def expected_patterns(data, d):
     return found
 
 
+CONTEXT_KINDS = {'manual-dump', 'unloaded-modules', 'wow64', 'embedded-comment'}
+WOW64_LAYER = {'wow64.dll', 'wow64cpu.dll', 'wow64win.dll', 'wowarmhw.dll', 'xtajit.dll'}
+
+
+def expected_context(text, d):
+    """The context patterns the listing implies: no exception (a minidump without an exception
+    stream, or Breakpad's 0xFFFFFFFF "dump requested"; a core without a pending signal) is a
+    manual dump; listed unloaded modules; the WOW64 layer or SysWOW64 modules loaded; comment
+    streams (types 0xa, 0xb) or Crashpad annotations (a CrashpadInfo whose simple annotations
+    or module list is not empty)."""
+    found = set()
+    if d.exception is None or (d.kind == 'minidump' and d.exception['code'] == 0xFFFFFFFF):
+        found.add('manual-dump')
+    if re.search(r'^\s*unloaded\[\d+\] ', text, re.M):
+        found.add('unloaded-modules')
+    names = [m[2].lower() for m in d.modules]
+    if d.kind == 'minidump' and any(re.split(r'[\\/]', n)[-1] in WOW64_LAYER or
+                                    '\\syswow64\\' in n for n in names):
+        found.add('wow64')
+    if (re.search(r'type=0x[ab] ', text) or
+            re.search(r'(simple_annotations|module_list)=\[size 0x[1-9a-f]', text)):
+        found.add('embedded-comment')
+    return found
+
+
 def check_dump(memscape, path):
     what = os.path.basename(path)
     listing_path = path + '.listing.txt'
@@ -316,7 +341,11 @@ def check_dump(memscape, path):
     got = {p['id'] for p in doc.get('patterns', []) if p.get('id') in CRASH_KINDS}
     want = expected_patterns(data, d)
     check(got == want, f'{what}: crash patterns {sorted(got)}, the listing says {sorted(want)}')
-    print(f'{what}: {sorted(got) or "no crash pattern"}')
+    context = {p['id'] for p in doc.get('patterns', []) if p.get('id') in CONTEXT_KINDS}
+    want_context = expected_context(text, d)
+    check(context == want_context, f'{what}: context patterns {sorted(context)}, the listing '
+                                   f'says {sorted(want_context)}')
+    print(f'{what}: {sorted(got | context) or "no crash or context pattern"}')
 
 
 def main():
