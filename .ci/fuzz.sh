@@ -3,7 +3,8 @@
 # Build the libFuzzer targets (clang, ASan + UBSan) and run each for a short time, seeded from a
 # temporary copy of the corpus folder for its format. Exits non-zero if a fuzzer finds a crash,
 # a leak, a timeout or an out-of-memory input; the reproducer is kept under build-fuzz/runs/.
-# The text parsers (palette, picture map) are seeded from the tree and get half the time.
+# The text parsers (palette, picture map, WinDbg log) are seeded from the tree and get half the
+# time.
 #   FUZZ_SECONDS  seconds per dump reader target (default 60)
 #   FUZZ_TEXT_SECONDS  seconds per text parser target (default FUZZ_SECONDS / 2)
 #   FUZZ_BUILD    build folder (default build-fuzz)
@@ -41,7 +42,7 @@ else
     CC=clang meson setup "$build" "${options[@]}" >/dev/null
 fi
 ninja -C "$build" -j2 tests/fuzz/fuzz_minidump tests/fuzz/fuzz_elf_core tests/fuzz/fuzz_raw \
-    tests/fuzz/fuzz_palette tests/fuzz/fuzz_map
+    tests/fuzz/fuzz_palette tests/fuzz/fuzz_map tests/fuzz/fuzz_windbg_log
 
 # target : the corpus sub-folders and file patterns that seed it
 declare -A seeds=(
@@ -54,13 +55,14 @@ declare -A seeds=(
 declare -A tree_seeds=(
     [palette]="palettes/*.txt tests/fuzz/seeds/palette/*"
     [map]="tests/fuzz/seeds/map/*"
+    [windbg_log]="tests/fuzz/seeds/windbg_log/* tests/data/windbg-log-*"
 )
-declare -A max_len=([palette]=70000 [map]=1048576)
+declare -A max_len=([palette]=70000 [map]=1048576 [windbg_log]=262144)
 
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:quarantine_size_mb=16"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
 failed=()
-for target in minidump elf_core raw palette map; do
+for target in minidump elf_core raw palette map windbg_log; do
     run="$build/runs/$target"
     rm -rf "$run"
     mkdir -p "$run/corpus"

@@ -54,7 +54,8 @@ static memscape_status read_space(memscape_dump *dump, const memscape_open_optio
     const memscape_reader *reader = pick_reader(dump->data, dump->size, opts);
     if (!reader)
         return memscape_fail(err, MEMSCAPE_EFORMAT, 0,
-                             "not a recognised dump (no minidump or ELF core signature)");
+                             "not a recognised dump (no minidump or ELF core signature, "
+                             "no WinDbg prompt)");
     memscape_space *space;
     memscape_status st = memscape_space_new(&space, dump->data, dump->size,
                                             opts ? opts->limits : NULL);

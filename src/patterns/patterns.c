@@ -74,10 +74,13 @@ static const memscape_pattern catalogue[] = {
      "more than 100 modules outside the operating system's own folders, or modules from 5 "
      "or more installation folders (Program Files\\X, /opt/X, /Applications/X...)"},
     {"excessive-pool-usage", "Excessive Pool Usage", MEMSCAPE_PATTERN_PROBLEM,
-     "a kernel pool's usage at its maximum, or failed pool allocations, naming the top tags"},
+     "a kernel pool whose !vm usage reaches its maximum (NonPagedPool Usage >= NonPagedPool "
+     "Max, PagedPool Usage >= PagedPool Maximum), a pool !vm flags with its own Excessive Pool "
+     "Usage banner, or failed pool allocations; naming the pool's three largest !poolused tags"},
     {"inconsistent-counters", "Inconsistent Counters", MEMSCAPE_PATTERN_PROBLEM,
-     "a usage counter that cannot be, such as pool usage above physical memory plus page "
-     "files"},
+     "a !vm usage counter larger than physical memory plus the page files' maximum (or the "
+     "commit limit, if larger), or committed pages above twice the commit limit; maximums, "
+     "limits, free counts and PTEs are never compared"},
 };
 
 #define CATALOGUE_SIZE (sizeof catalogue / sizeof catalogue[0])

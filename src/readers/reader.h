@@ -18,6 +18,7 @@ typedef struct memscape_reader {
 
 extern const memscape_reader memscape_reader_minidump;
 extern const memscape_reader memscape_reader_elf_core;
+extern const memscape_reader memscape_reader_windbg_log;
 extern const memscape_reader memscape_reader_raw;
 
 /** The readers tried in order when probing; NULL-terminated. Raw is not among them: a file

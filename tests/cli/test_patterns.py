@@ -100,6 +100,29 @@ def test_json_and_text(memscape, corpus):
           'subcode: 7' in text, f'text form: {text!r}')
 
 
+def test_seed_logs(memscape, corpus):
+    """The WinDbg sessions of the blog posts the project grew from (../shared/seeds): the !vm
+    output with 2.5 TB of nonpaged pool against a 25 GB maximum is excessive pool usage and an
+    impossible counter (more than physical memory plus page files); the lm list of an Azure
+    worker role shows its cloud environment."""
+    seeds = os.path.join(corpus, '..', 'seeds')
+    vm = os.path.join(seeds, '000_1d1ef1cacce32421.txt')
+    lm = os.path.join(seeds, '004_fc6eb2ff7e357ca3.txt')
+    if not (os.path.isfile(vm) and os.path.isfile(lm)):
+        print(f'patterns: seeds absent at {seeds}: log checks skipped')
+        return
+    status, out, err = run(memscape, 'patterns', '--json', vm)
+    ids = [p['id'] for p in json.loads(out)['patterns']] if status == 0 else err
+    check(ids == ['excessive-pool-usage', 'inconsistent-counters'], f'the !vm seed: {ids}')
+    if status == 0:
+        pool = json.loads(out)['patterns'][0]['evidence']
+        check(pool.get('usage_kb') == '2603469700' and pool.get('max_kb') == '25087016',
+              f'the !vm seed: evidence {pool}')
+    status, out, err = run(memscape, 'patterns', '--json', lm)
+    ids = [p['id'] for p in json.loads(out)['patterns']] if status == 0 else err
+    check(ids == ['cloud-environment'], f'the lm seed: {ids}')
+
+
 def test_errors(memscape, tmp):
     bad = os.path.join(tmp, 'bad.dmp')
     with open(bad, 'wb') as f:
@@ -124,6 +147,7 @@ def main():
         test_list(memscape)
         test_docs_match(memscape)
         test_json_and_text(memscape, corpus)
+        test_seed_logs(memscape, corpus)
         test_errors(memscape, tmp)
     finish('patterns')
 

@@ -84,6 +84,20 @@ case('elf-load-wraps-address-space.core',
      elf_core([(PT_LOAD, 5, 0, 0xfffffffffffff000, 0, 0, 0x2000, 0x1000)]), 64 + 40,
      'end of the address space')
 
+# WinDbg logs (text: probed after the binary formats). In this file no line starts with a
+# prompt, so the script itself is not a log.
+LOG_HEAD = ('Microsoft (R) Windows Debugger Version 10.0.22621.2428 AMD64\n'
+            'Loading Dump File [C:\\dumps\\app.dmp]\n')
+case('windbg-log-without-commands.txt',
+     (LOG_HEAD + '0:000> k\n'
+      ' # Child-SP          RetAddr           Call Site\n'
+      '00 00000000`0012f6e8 00000000`77a1c8e4 ntdll!NtWaitForSingleObject+0xa\n').encode(),
+     0x0, 'nothing to read')
+vm = (LOG_HEAD + '0: kd> !vm\n'
+      '*** Virtual Memory Usage ***\n'
+      '\tPhysical Memory:     8387414 (  33549656 Kb)\n').encode()
+case('windbg-log-nul-byte.txt', vm + b'\0\0\0\0binary after the text\n', len(vm), 'NUL byte')
+
 
 def main():
     with open(os.path.join(HERE, 'expected.tsv'), 'w') as tsv:

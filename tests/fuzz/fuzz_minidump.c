@@ -6,9 +6,13 @@
 #include <string.h>
 
 #include "fuzz_walk.h"
+#include "readers/reader.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    /* A mutated input that turns into a WinDbg log is another target's (fuzz_windbg_log). */
+    if (memscape_reader_windbg_log.probe(data, size))
+        return 0;
     int is_minidump = size >= 4 && memcmp(data, "MDMP", 4) == 0;
     if (!is_minidump && size >= 4 && memcmp(data, "\177ELF", 4) == 0)
         return 0;

@@ -451,14 +451,18 @@ def test_two_ranks(pvti, expected, tmp):
         command.append('--oversubscribe')  # two ranks even on a one-core machine
         if os.geteuid() == 0:  # Open MPI refuses root unless told twice
             env.update(OMPI_ALLOW_RUN_AS_ROOT='1', OMPI_ALLOW_RUN_AS_ROOT_CONFIRM='1')
+    out_dir = os.path.join(tmp, 'ranks')
+    os.makedirs(out_dir, exist_ok=True)
     command += ['-n', '2', tool('PVBATCH', 'pvbatch'), '--symmetric',
-                os.path.join(HERE, 'pv_ranks.py'), pvti, 'mean']
+                os.path.join(HERE, 'pv_ranks.py'), pvti, 'mean', out_dir]
     proc = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
                           cwd=tmp, timeout=300, check=False)
     ranks = {}
-    for m in re.finditer(r'^RANK (\d+) OF (\d+) CELLS (\d+) SUM (\S+) EXTENT (.*)$',
-                         proc.stdout.decode('utf-8', 'replace'), re.M):
-        ranks[int(m.group(1))] = (int(m.group(2)), int(m.group(3)), float(m.group(4)))
+    for name in sorted(os.listdir(out_dir)):
+        with open(os.path.join(out_dir, name), encoding='utf-8') as f:
+            m = re.match(r'^RANK (\d+) OF (\d+) CELLS (\d+) SUM (\S+) EXTENT (.*)$', f.read())
+        if check(m is not None, f'mpiexec: {name} holds no rank line'):
+            ranks[int(m.group(1))] = (int(m.group(2)), int(m.group(3)), float(m.group(4)))
     if not check(proc.returncode == 0 and sorted(ranks) == [0, 1],
                  f'mpiexec -n 2 pvbatch: exit {proc.returncode}, ranks {sorted(ranks)}'):
         print(proc.stdout.decode('utf-8', 'replace')[-2000:],
