@@ -33,6 +33,10 @@
  *                "name": str | null}],
  *   "streams": [{"type": int, "name": str | null, "size": int, "rva": int}],
  *   "handles": null | {"count": int, "types": [{"type": str, "count": int}]},
+ *   "pool": null | {"counters": [{"name": str, "pages": int, "kb": int}],
+ *            "page_file_max_kb": int, "failed_allocations": int,
+ *            "tags": [{"tag": str, "nonpaged_allocs": int, "nonpaged_bytes": int,
+ *                      "paged_allocs": int, "paged_bytes": int, "description": str | null}]},
  *   "notes": [{"key": str | null, "value": str}],
  *   "warnings": [{"offset": int | null, "message": str}], "warning_total": int
  * }
@@ -293,6 +297,44 @@ static void json_handles(cli_json *j, const memscape_space *space)
     cli_json_end_object(j);
 }
 
+static void json_pool(cli_json *j, const memscape_space *space)
+{
+    const memscape_pool_usage *pool = memscape_space_pool(space);
+    cli_json_key(j, "pool");
+    if (!pool->present) {
+        cli_json_null(j);
+        return;
+    }
+    cli_json_begin_object(j);
+    cli_json_key(j, "counters");
+    cli_json_begin_array(j);
+    for (size_t i = 0; i < pool->counter_count; i++) {
+        cli_json_begin_object_inline(j);
+        cli_json_member_string(j, "name", pool->counters[i].name);
+        cli_json_member_u64(j, "pages", pool->counters[i].pages);
+        cli_json_member_u64(j, "kb", pool->counters[i].kb);
+        cli_json_end_object(j);
+    }
+    cli_json_end_array(j);
+    cli_json_member_u64(j, "page_file_max_kb", pool->page_file_max_kb);
+    cli_json_member_u64(j, "failed_allocations", pool->failed_allocations);
+    cli_json_key(j, "tags");
+    cli_json_begin_array(j);
+    for (size_t i = 0; i < pool->tag_count; i++) {
+        const memscape_pool_tag *t = &pool->tags[i];
+        cli_json_begin_object_inline(j);
+        cli_json_member_string(j, "tag", t->tag);
+        cli_json_member_u64(j, "nonpaged_allocs", t->nonpaged_allocs);
+        cli_json_member_u64(j, "nonpaged_bytes", t->nonpaged_bytes);
+        cli_json_member_u64(j, "paged_allocs", t->paged_allocs);
+        cli_json_member_u64(j, "paged_bytes", t->paged_bytes);
+        cli_json_member_string(j, "description", t->description);
+        cli_json_end_object(j);
+    }
+    cli_json_end_array(j);
+    cli_json_end_object(j);
+}
+
 static void json_notes(cli_json *j, const memscape_space *space)
 {
     size_t count;
@@ -349,6 +391,7 @@ static void print_json(FILE *out, const char *path, const memscape_dump *dump)
     json_regions(&j, space);
     json_streams(&j, space);
     json_handles(&j, space);
+    json_pool(&j, space);
     json_notes(&j, space);
     json_warnings(&j, space);
     cli_json_end_object(&j);

@@ -554,6 +554,72 @@ static void print_handles(const view *v)
     fputs(h->type_count ? ")\n" : "\n", v->out);
 }
 
+/* Tags shown in the summary: !poolused lists hundreds, the largest tell the story. */
+#define SUMMARY_POOL_TAGS 10u
+
+static uint64_t add_saturated(uint64_t a, uint64_t b)
+{
+    return b > UINT64_MAX - a ? UINT64_MAX : a + b;
+}
+
+/* The tags' indexes by bytes in both pools, largest first (at most max): an insertion into
+ * a short sorted list, one pass over the tags. */
+static size_t largest_pool_tags(const memscape_pool_usage *pool, size_t *order, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < pool->tag_count; i++) {
+        const memscape_pool_tag *t = &pool->tags[i];
+        uint64_t bytes = add_saturated(t->nonpaged_bytes, t->paged_bytes);
+        size_t at = n < max ? n++ : max;
+        while (at > 0) {
+            const memscape_pool_tag *u = &pool->tags[order[at - 1]];
+            if (add_saturated(u->nonpaged_bytes, u->paged_bytes) >= bytes)
+                break;
+            if (at < max)
+                order[at] = order[at - 1];
+            at--;
+        }
+        if (at < max)
+            order[at] = i;
+    }
+    return n;
+}
+
+static void print_pool(const view *v)
+{
+    const memscape_pool_usage *pool = memscape_space_pool(v->space);
+    if (!pool->present)
+        return;
+    fprintf(v->out, "\nPool usage (%zu !vm counters, %zu !poolused tags):\n",
+            pool->counter_count, pool->tag_count);
+    for (size_t i = 0; i < pool->counter_count; i++) {
+        const memscape_vm_counter *c = &pool->counters[i];
+        fputs("  ", v->out);
+        cli_text_put(v->out, c->name);
+        if (c->kb || c->pages)
+            fprintf(v->out, ": %" PRIu64 " pages, %" PRIu64 " Kb", c->pages, c->kb);
+        fputc('\n', v->out);
+    }
+    if (pool->page_file_max_kb)
+        fprintf(v->out, "  page files, maximum: %" PRIu64 " Kb\n", pool->page_file_max_kb);
+    if (pool->failed_allocations)
+        fprintf(v->out, "  failed pool allocations: %" PRIu64 "\n", pool->failed_allocations);
+    size_t order[SUMMARY_POOL_TAGS];
+    size_t shown = largest_pool_tags(pool, order, SUMMARY_POOL_TAGS);
+    if (shown)
+        fputs("  tag   nonpaged allocs    bytes   paged allocs       bytes\n", v->out);
+    for (size_t i = 0; i < shown; i++) {
+        const memscape_pool_tag *t = &pool->tags[order[i]];
+        fputs("  ", v->out);
+        cli_text_put(v->out, t->tag);
+        fprintf(v->out, "  %10" PRIu64 " %12" PRIu64 " %10" PRIu64 " %14" PRIu64 "\n",
+                t->nonpaged_allocs, t->nonpaged_bytes, t->paged_allocs, t->paged_bytes);
+    }
+    if (pool->tag_count > shown)
+        fprintf(v->out, "  ... and %zu more tags (render --view pool draws them all)\n",
+                pool->tag_count - shown);
+}
+
 static void print_notes(const view *v)
 {
     size_t count;
@@ -671,6 +737,7 @@ void cli_text_summary(FILE *out, const char *path, const memscape_dump *dump,
     print_threads(&v);
     print_memory_summary(&v);
     print_handles(&v);
+    print_pool(&v);
     print_notes(&v);
     print_warnings(&v, opts->warnings);
     if (opts->memory)

@@ -118,6 +118,15 @@ def test_seed_logs(memscape, corpus):
         pool = json.loads(out)['patterns'][0]['evidence']
         check(pool.get('usage_kb') == '2603469700' and pool.get('max_kb') == '25087016',
               f'the !vm seed: evidence {pool}')
+    status, out, err = run(memscape, 'info', '--json', vm)
+    counters = {c['name']: c for c in json.loads(out)['pool']['counters']} if status == 0 else {}
+    check(counters.get('NonPagedPool Usage', {}).get('kb') == 2603469700 and
+          counters.get('NonPagedPool Max', {}).get('pages') == 6271754,
+          f'info --json of the !vm seed: pool counters {sorted(counters)[:5]}... ({err!r})')
+    status, out, err = run(memscape, 'info', vm)
+    check(status == 0 and b'Pool usage (' in out and
+          b'NonPagedPool Usage: 650867425 pages, 2603469700 Kb' in out,
+          f'info of the !vm seed shows its pool usage ({err!r})')
     status, out, err = run(memscape, 'patterns', '--json', lm)
     ids = [p['id'] for p in json.loads(out)['patterns']] if status == 0 else err
     check(ids == ['cloud-environment'], f'the lm seed: {ids}')
