@@ -51,13 +51,31 @@ typedef struct cli_usage {
     const char *short_form;   /* "Usage: memscape render [options] DUMP -o OUT\n" */
 } cli_usage;
 
+/** What every command that reads dumps takes: --threads N, --raw, --base ADDR. */
+typedef struct cli_input {
+    unsigned threads;           /* 0: one per CPU */
+    memscape_open_options open;
+} cli_input;
+
+/** Their getopt values, and their entries for a command's long options. */
+enum { CLI_OPT_THREADS = 0x1000, CLI_OPT_RAW, CLI_OPT_BASE };
+#define CLI_INPUT_LONG_OPTIONS                                                          \
+    {"threads", required_argument, NULL, CLI_OPT_THREADS},                             \
+        {"raw", no_argument, NULL, CLI_OPT_RAW}, {"base", required_argument, NULL, CLI_OPT_BASE}
+/** Their lines in a command's --help. */
+#define CLI_INPUT_HELP                                                                  \
+    "  --threads N            worker threads (default: one per CPU)\n"                 \
+    "  --raw [--base ADDR]    read DUMP as raw bytes at ADDR\n"
+
 /** Read argv's options with getopt_long: -h/--help prints the help and returns CLI_OK; a
- *  missing value or an unknown option prints a usage error and returns CLI_USAGE; every other
- *  option goes to on_option, and a status >= 0 from it stops the reading with that status.
- *  Returns -1 once all options are taken; the operands start at optind. */
+ *  missing value or an unknown option prints a usage error and returns CLI_USAGE; the input
+ *  options go to *input (when not NULL); every other option goes to on_option, and a status
+ *  >= 0 from it stops the reading with that status. Returns -1 once all options are taken;
+ *  the operands start at optind. */
 int cli_read_options(int argc, char **argv, const cli_usage *usage, const char *short_options,
                      const struct option *long_options,
-                     int (*on_option)(int c, const char *arg, void *ctx), void *ctx);
+                     int (*on_option)(int c, const char *arg, void *ctx), void *ctx,
+                     cli_input *input);
 
 /** A built-in palette by name, else a palette file; CLI_OK, or CLI_FAILED after one error
  *  line on stderr. */

@@ -92,7 +92,8 @@ static int parse_option(int c, const char *arg, void *ctx)
 static int parse_options(int argc, char **argv, icons_options *o)
 {
     static const cli_usage usage = {"icons", print_usage, SHORT_USAGE};
-    int status = cli_read_options(argc, argv, &usage, ":ho:", long_options, parse_option, o);
+    int status = cli_read_options(argc, argv, &usage, ":ho:", long_options, parse_option, o,
+                                  NULL);
     if (status >= 0)
         return status;
     if (optind < argc)

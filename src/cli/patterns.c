@@ -13,8 +13,8 @@ typedef struct patterns_options {
     const char *dump;
     int json;
     int list;
-    memscape_detect_options detect;
-    memscape_open_options open;
+    const char *vocabulary;
+    cli_input input;
 } patterns_options;
 
 static void print_usage(FILE *out)
@@ -31,8 +31,7 @@ static void print_usage(FILE *out)
           "                         \"thread_id\"?, \"address\"?, \"module\"?, \"evidence\"}]}\n"
           "  --list                 the patterns memscape knows, with their criteria\n"
           "  --vocabulary FILE      problem-vocabulary words, one a line (default: built-in)\n"
-          "  --threads N            worker threads (default: one per CPU)\n"
-          "  --raw [--base ADDR]    read DUMP as raw bytes at ADDR\n"
+          CLI_INPUT_HELP
           "  -h, --help             show this help\n",
           out);
 }
@@ -41,15 +40,13 @@ static void print_usage(FILE *out)
 #define usage_error(...) \
     (cli_usage_error("patterns", __VA_ARGS__), fputs(SHORT_USAGE, stderr), CLI_USAGE)
 
-enum { OPT_JSON = 256, OPT_LIST, OPT_VOCABULARY, OPT_THREADS, OPT_RAW, OPT_BASE };
+enum { OPT_JSON = 256, OPT_LIST, OPT_VOCABULARY };
 
 static const struct option long_options[] = {
     {"json", no_argument, NULL, OPT_JSON},
     {"list", no_argument, NULL, OPT_LIST},
     {"vocabulary", required_argument, NULL, OPT_VOCABULARY},
-    {"threads", required_argument, NULL, OPT_THREADS},
-    {"raw", no_argument, NULL, OPT_RAW},
-    {"base", required_argument, NULL, OPT_BASE},
+    CLI_INPUT_LONG_OPTIONS,
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -57,21 +54,10 @@ static const struct option long_options[] = {
 static int parse_option(int c, const char *arg, void *ctx)
 {
     patterns_options *o = ctx;
-    uint64_t v;
     switch (c) {
     case OPT_JSON: o->json = 1; return -1;
     case OPT_LIST: o->list = 1; return -1;
-    case OPT_VOCABULARY: o->detect.vocabulary_path = arg; return -1;
-    case OPT_THREADS:
-        if (cli_parse_u64(arg, &v) != 0 || v == 0 || v > 1024)
-            return usage_error("--threads: '%s' is not from 1 to 1024", arg);
-        o->detect.threads = (unsigned)v;
-        return -1;
-    case OPT_RAW: o->open.raw = 1; return -1;
-    case OPT_BASE:
-        if (cli_parse_u64(arg, &o->open.raw_base) != 0)
-            return usage_error("--base: '%s' is not an address", arg);
-        return -1;
+    case OPT_VOCABULARY: o->vocabulary = arg; return -1;
     default:
         return usage_error("unknown option");
     }
@@ -80,7 +66,8 @@ static int parse_option(int c, const char *arg, void *ctx)
 static int parse_options(int argc, char **argv, patterns_options *o)
 {
     static const cli_usage usage = {"patterns", print_usage, SHORT_USAGE};
-    int status = cli_read_options(argc, argv, &usage, ":h", long_options, parse_option, o);
+    int status = cli_read_options(argc, argv, &usage, ":h", long_options, parse_option, o,
+                                  &o->input);
     if (status >= 0)
         return status;
     if (o->list)
@@ -180,14 +167,15 @@ int cli_patterns(int argc, char **argv)
     memscape_dump *dump;
     memscape_findings *findings = NULL;
     memscape_error err = {0};
-    if (memscape_dump_open(&dump, o.dump, &o.open, &err) != MEMSCAPE_OK) {
+    if (memscape_dump_open(&dump, o.dump, &o.input.open, &err) != MEMSCAPE_OK) {
         cli_report(o.dump, &err);
         return CLI_FAILED;
     }
     const memscape_space *space = memscape_dump_space(dump);
-    if (memscape_detect(&findings, space, &o.detect, &err) != MEMSCAPE_OK) {
-        cli_report(o.detect.vocabulary_path && err.code != MEMSCAPE_ENOMEM
-                       ? o.detect.vocabulary_path : o.dump, &err);
+    memscape_detect_options detect = {.vocabulary_path = o.vocabulary,
+                                      .threads = o.input.threads};
+    if (memscape_detect(&findings, space, &detect, &err) != MEMSCAPE_OK) {
+        cli_report(o.vocabulary && err.code != MEMSCAPE_ENOMEM ? o.vocabulary : o.dump, &err);
         memscape_dump_free(dump);
         return CLI_FAILED;
     }

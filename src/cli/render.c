@@ -29,9 +29,8 @@ typedef struct render_options {
     memscape_poster_format format;
     int zlib_level;
     uint32_t dpi;
-    unsigned threads;
     int quiet;
-    memscape_open_options open;
+    cli_input input;
 } render_options;
 
 static void print_usage(FILE *out)
@@ -65,8 +64,7 @@ static void print_usage(FILE *out)
             "  --zlib N               PNG compression level 0-9 (default 6)\n"
             "  --dpi N                print resolution: PNG pHYs, PDF page size (default 150)\n"
             "  --map OUT.json         also write the picture's map (layout, regions, modules)\n"
-            "  --threads N            worker threads (default: one per CPU)\n"
-            "  --raw [--base ADDR]    read DUMP as raw bytes at ADDR\n"
+            CLI_INPUT_HELP
             "  -q, --quiet            no progress on stderr\n"
             "  -h, --help             show this help\n"
             "\n"
@@ -80,8 +78,7 @@ static void print_usage(FILE *out)
 
 enum {
     OPT_VIEW = 256, OPT_LAYOUT, OPT_SIZE, OPT_CELL, OPT_COMPACT, OPT_TRUE_SCALE, OPT_RANGE,
-    OPT_MODULE, OPT_PALETTE, OPT_BPP, OPT_ZLIB, OPT_DPI, OPT_MAP, OPT_THREADS, OPT_RAW,
-    OPT_BASE, OPT_ANNOTATE
+    OPT_MODULE, OPT_PALETTE, OPT_BPP, OPT_ZLIB, OPT_DPI, OPT_MAP, OPT_ANNOTATE
 };
 
 static const struct option long_options[] = {
@@ -94,8 +91,7 @@ static const struct option long_options[] = {
     {"palette", required_argument, NULL, OPT_PALETTE},
     {"bpp", required_argument, NULL, OPT_BPP},   {"zlib", required_argument, NULL, OPT_ZLIB},
     {"dpi", required_argument, NULL, OPT_DPI},   {"map", required_argument, NULL, OPT_MAP},
-    {"threads", required_argument, NULL, OPT_THREADS}, {"raw", no_argument, NULL, OPT_RAW},
-    {"base", required_argument, NULL, OPT_BASE}, {"annotate", no_argument, NULL, OPT_ANNOTATE},
+    {"annotate", no_argument, NULL, OPT_ANNOTATE}, CLI_INPUT_LONG_OPTIONS,
     {"quiet", no_argument, NULL, 'q'},          {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -207,16 +203,6 @@ static int parse_option(int c, const char *arg, void *ctx)
         o->dpi = (uint32_t)v;
         return -1;
     case OPT_MAP: o->map_out = arg; return -1;
-    case OPT_THREADS:
-        if (parse_count(arg, 1, 1024, &v) != 0)
-            return usage_error("--threads: '%s' is not from 1 to 1024", arg);
-        o->threads = (unsigned)v;
-        return -1;
-    case OPT_RAW: o->open.raw = 1; return -1;
-    case OPT_BASE:
-        if (cli_parse_u64(arg, &o->open.raw_base) != 0)
-            return usage_error("--base: '%s' is not an address", arg);
-        return -1;
     case OPT_ANNOTATE: o->annotate = 1; return -1;
     default:
         return usage_error("unknown option");
@@ -226,7 +212,8 @@ static int parse_option(int c, const char *arg, void *ctx)
 static int parse_options(int argc, char **argv, render_options *o)
 {
     static const cli_usage usage = {"render", print_usage, SHORT_USAGE};
-    int status = cli_read_options(argc, argv, &usage, ":o:qh", long_options, parse_option, o);
+    int status = cli_read_options(argc, argv, &usage, ":o:qh", long_options, parse_option, o,
+                                  &o->input);
     if (status >= 0)
         return status;
     if (optind >= argc)
@@ -382,7 +369,7 @@ static int write_picture(const render_options *o, const memscape_raster *raster,
     describe_picture(parts, footer, sizeof footer);
     const memscape_space *space = parts->layout ? memscape_dump_space(parts->dump) : NULL;
     memscape_findings *findings = NULL;
-    memscape_detect_options detect = {.threads = o->threads};
+    memscape_detect_options detect = {.threads = o->input.threads};
     memscape_error err = {0};
     /* An annotated poster marks the patterns found; a bare picture is the memory alone. */
     if (o->annotate && space && memscape_detect(&findings, space, &detect, &err) != MEMSCAPE_OK) {
@@ -414,7 +401,7 @@ static int dump2picture_from(const render_options *o, const memscape_dump *dump,
         if (png_metadata_init(&meta, o, &parts) != 0)
             return CLI_FAILED;
         memscape_status st = memscape_dump2picture_write_png(
-            o->out, memscape_dump_space(dump), bpp, &meta.png, o->threads, &err);
+            o->out, memscape_dump_space(dump), bpp, &meta.png, o->input.threads, &err);
         free(meta.source);
         return st == MEMSCAPE_OK ? CLI_OK : fail_with(st == MEMSCAPE_EIO ? o->out : o->dump,
                                                       &err);
@@ -431,7 +418,7 @@ static int dump2picture_from(const render_options *o, const memscape_dump *dump,
  * is the mapping itself (zero-copy). */
 static int render_dump2picture(const render_options *o)
 {
-    memscape_open_options raw = o->open;
+    memscape_open_options raw = o->input.open;
     raw.raw = 1;
     raw.raw_base = 0;
     memscape_dump *dump;
@@ -493,7 +480,7 @@ static int render_view(const render_options *o, const memscape_dump *dump,
     memscape_raster raster = {0};
     char *map = NULL;
     int status = CLI_FAILED;
-    memscape_grid_options go = {.threads = o->threads};
+    memscape_grid_options go = {.threads = o->input.threads};
     if (!o->quiet && isatty(2))
         go.progress = progress;
     if (memscape_layout_new(&layout, space, &lo, &err) != MEMSCAPE_OK ||
@@ -537,7 +524,7 @@ static int render_pool(const render_options *o)
     memscape_error err = {0};
     int status = CLI_FAILED;
     png_metadata meta = {0};
-    if (memscape_dump_open(&dump, o->dump, &o->open, &err) != MEMSCAPE_OK) {
+    if (memscape_dump_open(&dump, o->dump, &o->input.open, &err) != MEMSCAPE_OK) {
         status = fail_with(o->dump, &err);
     } else if (png_metadata_init(&meta, o, &(picture_parts){.dump = dump, .view = "pool"}) == 0) {
         memscape_pool_treemap_options to = {
@@ -574,7 +561,7 @@ int cli_render(int argc, char **argv)
         return status;
     memscape_dump *dump;
     memscape_error err = {0};
-    if (memscape_dump_open(&dump, o.dump, &o.open, &err) != MEMSCAPE_OK) {
+    if (memscape_dump_open(&dump, o.dump, &o.input.open, &err) != MEMSCAPE_OK) {
         memscape_palette_free(palette);
         return fail_with(o.dump, &err);
     }

@@ -134,9 +134,38 @@ int cli_load_palette(const char *name, memscape_palette **out)
     return CLI_FAILED;
 }
 
+/* An input option into *input: -1 when taken, CLI_USAGE after a usage error. */
+static int input_option(const cli_usage *usage, int c, const char *arg, cli_input *input)
+{
+    uint64_t v;
+    if (c == CLI_OPT_RAW) {
+        input->open.raw = 1;
+        return -1;
+    }
+    if (c == CLI_OPT_BASE) {
+        if (cli_parse_u64(arg, &input->open.raw_base) == 0)
+            return -1;
+        cli_usage_error(usage->command, "--base: '%s' is not an address", arg);
+    } else {
+        if (cli_parse_u64(arg, &v) == 0 && v >= 1 && v <= 1024) {
+            input->threads = (unsigned)v;
+            return -1;
+        }
+        cli_usage_error(usage->command, "--threads: '%s' is not from 1 to 1024", arg);
+    }
+    fputs(usage->short_form, stderr);
+    return CLI_USAGE;
+}
+
+static int is_input_option(int c)
+{
+    return c == CLI_OPT_THREADS || c == CLI_OPT_RAW || c == CLI_OPT_BASE;
+}
+
 int cli_read_options(int argc, char **argv, const cli_usage *usage, const char *short_options,
                      const struct option *long_options,
-                     int (*on_option)(int c, const char *arg, void *ctx), void *ctx)
+                     int (*on_option)(int c, const char *arg, void *ctx), void *ctx,
+                     cli_input *input)
 {
     opterr = 0;
     optind = 1;
@@ -153,7 +182,8 @@ int cli_read_options(int argc, char **argv, const cli_usage *usage, const char *
             fputs(usage->short_form, stderr);
             return CLI_USAGE;
         }
-        int status = on_option(c, optarg, ctx);
+        int status = input && is_input_option(c) ? input_option(usage, c, optarg, input)
+                                                 : on_option(c, optarg, ctx);
         if (status >= 0)
             return status;
     }

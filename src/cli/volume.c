@@ -29,9 +29,8 @@ typedef struct volume_options {
     memscape_volume_options write;
     const char *palette;
     const char *array;
-    unsigned threads;
     int quiet;
-    memscape_open_options open;
+    cli_input input;
 } volume_options;
 
 static void print_usage(FILE *out)
@@ -64,8 +63,7 @@ static void print_usage(FILE *out)
             "                         mean, entropy, class, usage, module, protect, pointers,\n"
             "                         findings (a bit per pattern: memscape patterns --list)\n"
             "  --palette NAME|FILE    its palette (default: entropy)\n"
-            "  --threads N            worker threads (default: one per CPU)\n"
-            "  --raw [--base ADDR]    read DUMP as raw bytes at ADDR\n"
+            CLI_INPUT_HELP
             "  -q, --quiet            no progress on stderr\n"
             "  -h, --help             show this help\n");
 }
@@ -76,7 +74,7 @@ static void print_usage(FILE *out)
 
 enum {
     OPT_LAYOUT = 256, OPT_DIMS, OPT_CELL, OPT_COMPACT, OPT_TRUE_SCALE, OPT_COMPRESS,
-    OPT_PIECES, OPT_ARRAY, OPT_PALETTE, OPT_THREADS, OPT_RAW, OPT_BASE
+    OPT_PIECES, OPT_ARRAY, OPT_PALETTE
 };
 
 static const struct option long_options[] = {
@@ -88,8 +86,7 @@ static const struct option long_options[] = {
     {"pieces", required_argument, NULL, OPT_PIECES},
     {"array", required_argument, NULL, OPT_ARRAY},
     {"palette", required_argument, NULL, OPT_PALETTE},
-    {"threads", required_argument, NULL, OPT_THREADS}, {"raw", no_argument, NULL, OPT_RAW},
-    {"base", required_argument, NULL, OPT_BASE}, {"quiet", no_argument, NULL, 'q'},
+    CLI_INPUT_LONG_OPTIONS,                      {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0},
 };
 
@@ -167,16 +164,6 @@ static int parse_option(int c, const char *arg, void *ctx)
             }
         return usage_error("--array: '%s' is not one of the volume's arrays", arg);
     case OPT_PALETTE: o->palette = arg; return -1;
-    case OPT_THREADS:
-        if (cli_parse_u64(arg, &v) != 0 || v == 0 || v > 1024)
-            return usage_error("--threads: '%s' is not from 1 to 1024", arg);
-        o->threads = (unsigned)v;
-        return -1;
-    case OPT_RAW: o->open.raw = 1; return -1;
-    case OPT_BASE:
-        if (cli_parse_u64(arg, &o->open.raw_base) != 0)
-            return usage_error("--base: '%s' is not an address", arg);
-        return -1;
     default:
         return usage_error("unknown option");
     }
@@ -192,7 +179,8 @@ static int is_collection(const char *path)
 static int parse_options(int argc, char **argv, volume_options *o)
 {
     static const cli_usage usage = {"volume", print_usage, SHORT_USAGE};
-    int status = cli_read_options(argc, argv, &usage, ":o:qh", long_options, parse_option, o);
+    int status = cli_read_options(argc, argv, &usage, ":o:qh", long_options, parse_option, o,
+                                  &o->input);
     if (status >= 0)
         return status;
     if (optind >= argc)
@@ -269,13 +257,13 @@ static int write_frame(const volume_options *o, const char *dump, const memscape
     memscape_error err = {0};
     memscape_voxels *voxels = NULL;
     int show = !o->quiet && isatty(2);
-    memscape_grid_options go = {.threads = o->threads, .progress = show ? progress : NULL,
+    memscape_grid_options go = {.threads = o->input.threads, .progress = show ? progress : NULL,
                                 .progress_ctx = (void *)"reading"};
     memscape_volume_options wo = o->write;
     wo.zlib_level = -1;
     wo.progress = show ? progress : NULL;
     wo.progress_ctx = (void *)"writing";
-    memscape_detect_options detect = {.threads = o->threads};
+    memscape_detect_options detect = {.threads = o->input.threads};
     memscape_findings *findings = NULL;
     int status = CLI_FAILED;
     if (memscape_voxels_compute(&voxels, space, layout, &go, &err) != MEMSCAPE_OK ||
@@ -469,7 +457,7 @@ int cli_volume(int argc, char **argv)
     }
     for (size_t i = 0; i < o.dump_count; i++) {
         memscape_error err = {0};
-        if (memscape_dump_open(&dumps[i], o.dumps[i], &o.open, &err) != MEMSCAPE_OK) {
+        if (memscape_dump_open(&dumps[i], o.dumps[i], &o.input.open, &err) != MEMSCAPE_OK) {
             status = fail_with(o.dumps[i], &err);
             goto done;
         }

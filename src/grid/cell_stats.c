@@ -375,20 +375,6 @@ static uint8_t dominant_of(const uint64_t per_class[MEMSCAPE_CLASS_COUNT])
     return (uint8_t)best;
 }
 
-/* The class of one byte value (see memscape_byte_class). */
-static unsigned class_of_byte(uint8_t v)
-{
-    if (v == 0)
-        return MEMSCAPE_CLASS_ZERO;
-    if (v == 0xff)
-        return MEMSCAPE_CLASS_FF;
-    if (v >= 0x80)
-        return MEMSCAPE_CLASS_HIGH;
-    if ((v >= 0x20 && v <= 0x7e) || v == '\t' || v == '\n' || v == '\r')
-        return MEMSCAPE_CLASS_TEXT;
-    return MEMSCAPE_CLASS_CONTROL;
-}
-
 /* The dominant class, from sums over the class's byte ranges (see memscape_byte_class). */
 static uint8_t dominant_class(const uint64_t counts[256], uint64_t present)
 {
@@ -456,7 +442,7 @@ static void finish_sparse(memscape_cell_stats *s, memscape_cell_result *out)
         s->hist[0][v] = 0;
         sum += (uint64_t)v * c;
         sum_clogc += clogc(c);
-        per_class[class_of_byte(v)] += c;
+        per_class[memscape_byte_class_of(v)] += c;
     }
     if (zeros > 0 && per_class[MEMSCAPE_CLASS_ZERO] == 0) { /* zeros in whole words only */
         sum_clogc += clogc(zeros);
