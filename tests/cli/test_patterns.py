@@ -4,6 +4,7 @@ findings and their errors. Which dump shows which pattern is the corpus test's
 (test_patterns_corpus.py); the detectors' rules are the unit tests'."""
 import json
 import os
+import subprocess
 import sys
 import tempfile
 
@@ -132,6 +133,29 @@ def test_seed_logs(memscape, corpus):
     check(ids == ['cloud-environment'], f'the lm seed: {ids}')
 
 
+def test_sample_pool_log(memscape, tmp):
+    """samples/make-pool-log.py: a log of a driver leaking nonpaged pool, 33 tags, the pool at
+    its maximum with 2781 failed allocations, and usage within what the machine can hold."""
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'samples',
+                          'make-pool-log.py')
+    log = os.path.join(tmp, 'pool.log')
+    proc = subprocess.run([sys.executable, script, log], capture_output=True, check=False)
+    if not check(proc.returncode == 0, f'make-pool-log.py: {proc.stderr!r}'):
+        return
+    status, out, err = run(memscape, 'patterns', '--json', log)
+    found = json.loads(out)['patterns'] if status == 0 else []
+    check([p['id'] for p in found] == ['excessive-pool-usage'], f'the pool log: {found} {err!r}')
+    if found:
+        evidence = found[0]['evidence']
+        check(evidence.get('failed_allocations') == '2781' and
+              evidence.get('top_tags', '').startswith('Leak '),
+              f'the pool log: evidence {evidence}')
+    status, out, err = run(memscape, 'info', '--json', log)
+    pool = json.loads(out)['pool'] if status == 0 else {}
+    check(len(pool.get('tags', [])) == 33 and pool.get('failed_allocations') == 2781,
+          f'the pool log: {len(pool.get("tags", []))} tags ({err!r})')
+
+
 def test_errors(memscape, tmp):
     bad = os.path.join(tmp, 'bad.dmp')
     with open(bad, 'wb') as f:
@@ -157,6 +181,7 @@ def main():
         test_docs_match(memscape)
         test_json_and_text(memscape, corpus)
         test_seed_logs(memscape, corpus)
+        test_sample_pool_log(memscape, tmp)
         test_errors(memscape, tmp)
     finish('patterns')
 
