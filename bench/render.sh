@@ -16,101 +16,25 @@
 # temporary folder that is removed at the end.
 set -euo pipefail
 
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
-build=${BUILD_DIR:-build-bench}
-runs=${RUNS:-3}
+me=render.sh
 core_1g=bench/out/render-1g.core
 core_4g=bench/out/render-4g.core
 views=(bytes classes entropy regions modules pointers dump2picture)
-me=render.sh
 
-say() { echo "$me: $*" >&2; }
-case $runs in
-    '' | *[!0-9]* | 0) say "RUNS must be a positive number"; exit 2 ;;
-esac
-
-if [ ! -f "$build/build.ninja" ]; then
-    say "setting up a release build in $build"
-    meson setup "$build" --buildtype=release -Dtests=disabled >/dev/null
-fi
-meson compile -C "$build" >/dev/null
-memscape=$build/src/cli/memscape
-# Our own wrapper rather than /usr/bin/time: it needs nothing but libc (see peak_rss.c).
-peak_rss=$build/bench/peak_rss
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
+echo "threads:       render uses one worker per CPU by default: $threads here"
 
 [ -f "$core_1g" ] || SIZE_MIB=1024 bench/make-big-core.sh "$core_1g" >/dev/null
 [ -f "$core_4g" ] || SIZE_MIB=4096 bench/make-big-core.sh "$core_4g" >/dev/null
 
-scratch=$(mktemp -d "${TMPDIR:-/tmp}/memscape-render-bench.XXXXXX")
-trap 'rm -rf "$scratch"' EXIT
-
-# --- the machine and the build --------------------------------------------------------------------
-cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
-mem_gib=$(awk '/^MemTotal/ {printf "%.0f", $2 / 1048576}' /proc/meminfo)
-threads=$(nproc)
-echo "machine:       $threads CPUs ($cpu), ${mem_gib} GiB RAM, Linux $(uname -r)"
-buildtype=$(meson configure "$build" 2>/dev/null | awk '$1 == "buildtype" {print $2; exit}')
-echo "build:         $build ($buildtype)"
-echo "threads:       render uses one worker per CPU by default: $threads here"
-
 # --- helpers --------------------------------------------------------------------------------------
-file_bytes() { stat -c %s "$1"; }
-
-# Bytes of memory the core holds (its ranges with contents), from `memscape info`.
-present_bytes() {
-    "$memscape" info "$1" | sed -n 's/^Memory:.*(\([0-9]*\)) bytes$/\1/p'
-}
-
-# Bytes of FILE in the page cache; "unknown" without util-linux's fincore.
-cached_bytes() {
-    command -v fincore >/dev/null 2>&1 || { echo unknown; return; }
-    local res
-    res=$(fincore --bytes --noheadings --output RES "$1" 2>/dev/null) || { echo unknown; return; }
-    echo "${res//[[:space:]]/}"     # fincore pads the figure to its column width
-}
-
-# "N% (B bytes)" of FILE in the page cache, or "unknown".
-cached_share() {
-    local res
-    res=$(cached_bytes "$1")
-    case $res in
-        '' | *[!0-9]*) echo unknown ;;
-        *) awk -v r="$res" -v s="$(file_bytes "$1")" \
-               'BEGIN { printf "%.1f%% (%d bytes)", 100 * r / s, r }' ;;
-    esac
-}
-
 # Drop FILE from the page cache (POSIX_FADV_DONTNEED through GNU dd's nocache flag; no root
 # needed). Its pages must be clean for that, hence the sync of the file first.
 drop_from_cache() {
     sync "$1"
     dd if="$1" iflag=nocache count=0 status=none
 }
-
-# measure N COMMAND...: launch COMMAND N times under peak_rss and print
-# "MEDIAN_SECONDS MAX_RSS_KIB", or "failed MESSAGE" (the command's first error line).
-measure() {
-    local n=$1 report="$scratch/report" errors="$scratch/errors" secs=() rss=0 r
-    shift
-    for _ in $(seq "$n"); do
-        if ! "$peak_rss" -o "$report" "$@" >/dev/null 2>"$errors"; then
-            echo "failed $(grep -v '^$' "$errors" | head -n 1)"
-            return
-        fi
-        secs+=("$(sed -n 's/^seconds=\([0-9.]*\) .*/\1/p' "$report")")
-        r=$(sed -n 's/.* max_rss_kib=\([0-9]*\) .*/\1/p' "$report")
-        if [ "$r" -gt "$rss" ]; then rss=$r; fi
-    done
-    printf '%s\n' "${secs[@]}" | sort -g | awk -v rss="$rss" '{ t[NR] = $1 } END {
-        m = NR % 2 ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2
-        printf "%.4f %d\n", m, rss
-    }'
-}
-
-# MB/s (10^6 bytes per second) of BYTES in SECONDS.
-mb_per_s() { awk -v b="$1" -v s="$2" 'BEGIN { printf "%.0f", (s > 0 ? b / s / 1e6 : 0) }'; }
-mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 
 # row LABEL BYTES MEASUREMENT [REFERENCE_SECONDS]: one table line; the ratio is how many times
 # faster than the reference (above 1: faster).
@@ -134,7 +58,7 @@ header() {
 timed_render() {
     local n=$1 core=$2 view=$3
     shift 3
-    measure "$n" "$memscape" render "$core" -o "$scratch/$view.png" --view "$view" -q "$@"
+    measure "$n" - "$memscape" render "$core" -o "$scratch/$view.png" --view "$view" -q "$@"
 }
 
 # --- 1 GiB core: every view against sha256sum -----------------------------------------------------
@@ -150,13 +74,13 @@ echo "runs:          median wall time of $runs launches each (whole process); MB
 echo "               / seconds; peak MiB = largest ru_maxrss of those launches"
 echo
 header
-sha=$(measure "$runs" sha256sum "$core_1g")
+sha=$(measure "$runs" - sha256sum "$core_1g")
 sha_s=${sha%% *}
 row "sha256sum" "$bytes_1g" "$sha"
 if command -v openssl >/dev/null 2>&1; then
     # Context only: OpenSSL uses the CPU's SHA instructions where coreutils 9.1 does not.
     row "openssl dgst -sha256 (context)" "$bytes_1g" \
-        "$(measure "$runs" openssl dgst -sha256 "$core_1g")" "$sha_s"
+        "$(measure "$runs" - openssl dgst -sha256 "$core_1g")" "$sha_s"
 fi
 slowest_view="" slowest_s=0 failed_views=""
 for view in "${views[@]}"; do

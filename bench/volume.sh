@@ -16,14 +16,10 @@
 # folder (TMPDIR, default /tmp; about 360 MB at a time) that is removed at the end.
 set -euo pipefail
 
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
-build=${BUILD_DIR:-build-bench}
-runs=${RUNS:-3}
+me=volume.sh
 core=bench/out/render-1g.core
 side=256
 goal_seconds=2
-me=volume.sh
 
 # The formats, one a line: "LABEL|EXTENSION|EXTRA OPTIONS".
 formats=(
@@ -35,96 +31,22 @@ formats=(
     ".xdmf (+ .h5)|xdmf|"
 )
 
-say() { echo "$me: $*" >&2; }
-case $runs in
-    '' | *[!0-9]* | 0) say "RUNS must be a positive number"; exit 2 ;;
-esac
-
-if [ ! -f "$build/build.ninja" ]; then
-    say "setting up a release build in $build"
-    meson setup "$build" --buildtype=release -Dtests=disabled >/dev/null
-fi
-meson compile -C "$build" >/dev/null
-memscape=$build/src/cli/memscape
-# Our own wrapper rather than /usr/bin/time: it needs nothing but libc (see peak_rss.c).
-peak_rss=$build/bench/peak_rss
-
-[ -f "$core" ] || SIZE_MIB=1024 bench/make-big-core.sh "$core" >/dev/null
-
-scratch=$(mktemp -d "${TMPDIR:-/tmp}/memscape-volume-bench.XXXXXX")
-trap 'rm -rf "$scratch"' EXIT
-
-# --- the machine and the build --------------------------------------------------------------------
-cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
-mem_gib=$(awk '/^MemTotal/ {printf "%.0f", $2 / 1048576}' /proc/meminfo)
-threads=$(nproc)
-echo "machine:       $threads CPUs ($cpu), ${mem_gib} GiB RAM, Linux $(uname -r)"
-buildtype=$(meson configure "$build" 2>/dev/null | awk '$1 == "buildtype" {print $2; exit}')
-echo "build:         $build ($buildtype)"
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 echo "threads:       volume uses one worker per CPU by default: $threads here"
 # Where the outputs land matters: tmpfs keeps them in memory, a disk file system in the page
 # cache until writeback, which the timed process does not wait for (nothing is fsync'ed).
 echo "output:        $scratch ($(stat -f -c %T "$scratch") file system)"
 
+[ -f "$core" ] || SIZE_MIB=1024 bench/make-big-core.sh "$core" >/dev/null
+
 # --- helpers --------------------------------------------------------------------------------------
-file_bytes() { stat -L -c %s "$1"; }
-
-# Bytes of memory the core holds (its ranges with contents), from `memscape info`.
-present_bytes() {
-    "$memscape" info "$1" | sed -n 's/^Memory:.*(\([0-9]*\)) bytes$/\1/p'
-}
-
-# Bytes of FILE in the page cache; "unknown" without util-linux's fincore.
-cached_bytes() {
-    command -v fincore >/dev/null 2>&1 || { echo unknown; return; }
-    local res
-    res=$(fincore --bytes --noheadings --output RES "$1" 2>/dev/null) || { echo unknown; return; }
-    echo "${res//[[:space:]]/}"     # fincore pads the figure to its column width
-}
-
-# "N% (B bytes)" of FILE in the page cache, or "unknown".
-cached_share() {
-    local res
-    res=$(cached_bytes "$1")
-    case $res in
-        '' | *[!0-9]*) echo unknown ;;
-        *) awk -v r="$res" -v s="$(file_bytes "$1")" \
-               'BEGIN { printf "%.1f%% (%d bytes)", 100 * r / s, r }' ;;
-    esac
-}
-
-# measure N DIR COMMAND...: launch COMMAND N times under peak_rss, each time into an emptied
-# DIR (so every launch creates its files, and DIR holds what the last one wrote), and print
-# "MEDIAN_SECONDS MAX_RSS_KIB", or "failed MESSAGE" (the command's first error line).
-measure() {
-    local n=$1 dir=$2 report="$scratch/report" errors="$scratch/errors" secs=() rss=0 r
-    shift 2
-    for _ in $(seq "$n"); do
-        rm -rf "$dir"
-        mkdir -p "$dir"
-        if ! "$peak_rss" -o "$report" "$@" >/dev/null 2>"$errors"; then
-            echo "failed $(grep -v '^$' "$errors" | head -n 1)"
-            return
-        fi
-        secs+=("$(sed -n 's/^seconds=\([0-9.]*\) .*/\1/p' "$report")")
-        r=$(sed -n 's/.* max_rss_kib=\([0-9]*\) .*/\1/p' "$report")
-        if [ "$r" -gt "$rss" ]; then rss=$r; fi
-    done
-    printf '%s\n' "${secs[@]}" | sort -g | awk -v rss="$rss" '{ t[NR] = $1 } END {
-        m = NR % 2 ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2
-        printf "%.4f %d\n", m, rss
-    }'
-}
-
 # Bytes and count of the files under DIR (pieces and .h5 files included): "BYTES FILES".
 written() {
     find "$1" -type f -printf '%s\n' | awk '{ b += $1; n++ } END { printf "%d %d\n", b, n }'
 }
 
-# MB/s (10^6 bytes per second) of BYTES in SECONDS.
-mb_per_s() { awk -v b="$1" -v s="$2" 'BEGIN { printf "%.0f", (s > 0 ? b / s / 1e6 : 0) }'; }
 mb() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1e6 }'; }
-mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 ratio_to() { awk -v r="$1" -v s="$2" 'BEGIN { printf "%.2f", r / s }'; }
 
 row_format='%-30s %9s %9s %12s %9s %11s %6s\n'
