@@ -12,6 +12,7 @@
 
 #include "memscape/patterns.h"
 #include "space_build.h"
+#include "findings.h"
 
 static uint8_t file_bytes[64];
 
@@ -47,13 +48,7 @@ static const char *ids_of(const memscape_space *space, char *buf, size_t size)
     memscape_findings *findings;
     memscape_error err = {0};
     assert_int_equal(memscape_detect(&findings, space, NULL, &err), MEMSCAPE_OK);
-    size_t n;
-    const memscape_finding *f = memscape_findings_items(findings, &n);
-    buf[0] = '\0';
-    for (size_t i = 0; i < n; i++) {
-        strncat(buf, i ? " " : "", size - strlen(buf) - 1);
-        strncat(buf, f[i].pattern->id, size - strlen(buf) - 1);
-    }
+    finding_ids(findings, NULL, buf, size);
     memscape_findings_free(findings);
     return buf;
 }

@@ -16,6 +16,7 @@
 
 #include "memscape/patterns.h"
 #include "space_build.h"
+#include "findings.h"
 
 #define TID 0x1a2cu
 #define APP_BASE 0x400000u
@@ -143,11 +144,8 @@ static memscape_exception signal_fault(uint32_t signal, int32_t si_code, uint64_
                                 .address = addr, .is_signal = 1};
 }
 
-static int is_fault_pattern(const char *id)
-{
-    return strcmp(id, "stack-overflow") == 0 || strcmp(id, "null-pointer") == 0 ||
-           strcmp(id, "invalid-pointer") == 0;
-}
+static const char *const fault_patterns[] = {"stack-overflow", "null-pointer",
+                                             "invalid-pointer", NULL};
 
 /* Finish space with exception e, run the detectors, and compare this group's findings, as
  * "id id ...", with want. Returns the findings (the caller frees them and the space). */
@@ -160,16 +158,8 @@ static memscape_findings *detect_with(memscape_space *space, const memscape_exce
     assert_int_equal(memscape_space_finalize(space, &err), MEMSCAPE_OK);
     memscape_findings *findings;
     assert_int_equal(memscape_detect(&findings, space, NULL, &err), MEMSCAPE_OK);
-    size_t n;
-    const memscape_finding *f = memscape_findings_items(findings, &n);
-    char got[256] = "";
-    for (size_t i = 0; i < n; i++) {
-        if (!is_fault_pattern(f[i].pattern->id))
-            continue;
-        strncat(got, got[0] ? " " : "", sizeof got - strlen(got) - 1);
-        strncat(got, f[i].pattern->id, sizeof got - strlen(got) - 1);
-    }
-    assert_string_equal(got, want);
+    char got[256];
+    assert_string_equal(finding_ids(findings, fault_patterns, got, sizeof got), want);
     return findings;
 }
 

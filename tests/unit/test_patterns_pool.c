@@ -20,6 +20,7 @@
 #include "memscape/dump.h"
 #include "memscape/patterns.h"
 #include "space_build.h"
+#include "findings.h"
 
 static uint8_t file_bytes[64];
 
@@ -122,14 +123,7 @@ static memscape_findings *detect(const memscape_space *space)
 /* The findings as "id id ...". */
 static const char *ids(const memscape_findings *findings, char *buf, size_t size)
 {
-    size_t n;
-    const memscape_finding *f = memscape_findings_items(findings, &n);
-    buf[0] = '\0';
-    for (size_t i = 0; i < n; i++) {
-        strncat(buf, i ? " " : "", size - strlen(buf) - 1);
-        strncat(buf, f[i].pattern->id, size - strlen(buf) - 1);
-    }
-    return buf;
+    return finding_ids(findings, NULL, buf, size);
 }
 
 static const char *evidence(const memscape_finding *f, const char *key)

@@ -13,6 +13,7 @@
 
 #include "memscape/patterns.h"
 #include "space_build.h"
+#include "findings.h"
 
 #define MODULE_BASE 0x400000u
 #define MODULE_SIZE 0x10000u
@@ -101,10 +102,7 @@ static void report_on(memscape_space *space, unsigned thread)
     memscape_space_set_exception(space, &e);
 }
 
-static int is_record_pattern(const char *id)
-{
-    return strcmp(id, "multiple-exceptions") == 0 || strcmp(id, "hidden-exception") == 0;
-}
+static const char *const record_patterns[] = {"multiple-exceptions", "hidden-exception", NULL};
 
 /* Finish space, detect, and compare this group's findings ("id id ...") with want. */
 static memscape_findings *detect_with(memscape_space *space, const char *want)
@@ -113,16 +111,8 @@ static memscape_findings *detect_with(memscape_space *space, const char *want)
     assert_int_equal(memscape_space_finalize(space, &err), MEMSCAPE_OK);
     memscape_findings *findings;
     assert_int_equal(memscape_detect(&findings, space, NULL, &err), MEMSCAPE_OK);
-    size_t n;
-    const memscape_finding *f = memscape_findings_items(findings, &n);
-    char got[256] = "";
-    for (size_t i = 0; i < n; i++) {
-        if (!is_record_pattern(f[i].pattern->id))
-            continue;
-        strncat(got, got[0] ? " " : "", sizeof got - strlen(got) - 1);
-        strncat(got, f[i].pattern->id, sizeof got - strlen(got) - 1);
-    }
-    assert_string_equal(got, want);
+    char got[256];
+    assert_string_equal(finding_ids(findings, record_patterns, got, sizeof got), want);
     return findings;
 }
 
